@@ -1,0 +1,29 @@
+"""Extraction: pure functions, article text in, :class:`~vnpolicy.record.Record` out."""
+from __future__ import annotations
+
+from ..record import Article, Record
+from ..text import match_form, normalise
+from . import awards, dates, documents, events, people, places
+
+
+def extract(article: Article) -> Record:
+    """Run every extractor over one article; offsets point into the normalised text."""
+    text = normalise(article.text)
+    m = match_form(text)
+    published = dates.published_date(m, article.published)
+    docs = documents.extract_documents(text, m, published)
+    evs = events.extract_events(text, m, published, docs)
+    rec = Record(
+        id=article.id,
+        published=published.iso if published and published.full else None,
+        events=evs,
+        documents=docs,
+        people=people.extract_people(text, m),
+        awards=awards.extract_awards(text, m),
+        title=article.title,
+        source=article.source,
+        warnings=list(article.warnings),
+        text=text,
+    )
+    places.assign_province(rec, m, article.source)
+    return rec
