@@ -11,8 +11,8 @@ def extract(article: Article) -> Record:
     text = normalise(article.text)
     m = match_form(text)
     published = dates.published_date(m, article.published)
-    docs = documents.extract_documents(text, m, published)
-    evs = events.extract_events(text, m, published, docs)
+    docs, mentions = documents.extract_documents(text, m, published)
+    evs = events.extract_events(text, m, published, docs, mentions)
     rec = Record(
         id=article.id,
         published=published.iso if published and published.full else None,
