@@ -1,15 +1,26 @@
 """Command line: small composable commands over the store (Typer + Rich)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
 
 from .extract import extract as run_extract
-from .ingest import InputError, read_path
+from .ingest import InputError, read_path, read_paths
+from .record import EVENT_KINDS
+from .store import describe, ingest_record, open_store, queries
+from .store import search as store_search
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Vietnamese news → policy-implementation records.")
@@ -47,3 +58,202 @@ def extract(paths: list[Path] = typer.Argument(..., help="Text or HTML files."),
             err.print(f"[red]skipped[/red] {exc}")
     if failed:
         raise typer.Exit(1 if failed == len(paths) else 0)
+
+
+# --- store commands -----------------------------------------------------------------------------
+
+DB = typer.Option(None, "--db", envvar="VNPOLICY_DB", show_envvar=True,
+                  help="SQLAlchemy URL or SQLite file (default: the user data folder).")
+JSON = typer.Option(False, "--json", help="Plain JSON on stdout, for machines.")
+_PROGRESS_AFTER_S = 2.0
+_SHORT_COLUMNS = {"key", "date", "issued", "kind", "article", "articles", "events"}
+
+
+def _out() -> Console:
+    return Console(highlight=False)
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
+
+
+@contextmanager
+def _session(db: str | None) -> Iterator[Session]:
+    engine = open_store(db)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> None:
+    table = Table(title=escape(title))
+    for c in columns:
+        table.add_column(c, overflow="fold", no_wrap=c in _SHORT_COLUMNS)
+    for r in rows:
+        table.add_row(*("" if v is None else escape(str(v)) for v in r))
+    _out().print(table)
+
+
+class _Ticker:
+    """A transient progress line on stderr that appears only once a run has taken a while."""
+
+    def __init__(self) -> None:
+        self.started, self.count, self.bar, self.task = time.monotonic(), 0, None, None
+
+    def tick(self, label: str) -> None:
+        self.count += 1
+        if self.bar is None and time.monotonic() - self.started > _PROGRESS_AFTER_S:
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed} articles in"),
+                                TextColumn("{task.fields[elapsed]:.0f} s"), TextColumn("{task.description}"),
+                                console=err, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=None, elapsed=0.0)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.count, description=escape(label),
+                            elapsed=time.monotonic() - self.started)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Text or HTML files, or folders of them."),
+           db: str | None = DB, as_json: bool = JSON):
+    """Extract and store articles; unreadable files are reported and skipped."""
+    counts = {"new": 0, "unchanged": 0, "failed": 0}
+
+    def on_error(message: str) -> None:
+        counts["failed"] += 1
+        err.print(f"[red]skipped[/red] {escape(message)}")
+
+    ticker = _Ticker()
+    with _session(db) as session:
+        try:
+            for article in read_paths(paths, on_error=on_error):
+                try:
+                    record = run_extract(article)
+                except Exception as exc:  # one article's extraction bug must not stop a long run
+                    on_error(f"{article.id}: extraction failed: {exc!r}")
+                    continue
+                counts["new" if ingest_record(session, record) else "unchanged"] += 1
+                ticker.tick(article.id)
+        finally:
+            ticker.close()
+        summary = {"database": describe(session.get_bind()), **counts, "totals": queries.totals(session)}
+    if as_json:
+        _print_json(summary)
+    else:
+        t = summary["totals"]
+        _out().print(f"Database: {escape(summary['database'])}\n"
+                     f"Articles: {counts['new']} new, {counts['unchanged']} unchanged, "
+                     f"{counts['failed']} failed\n"
+                     f"Stored: {t['articles']} articles, {t['documents']} documents, "
+                     f"{t['events']} events, {t['people']} people")
+    if counts["failed"] and not counts["new"] + counts["unchanged"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def documents(province: str | None = typer.Option(None, "--province",
+                                                  help="Only those cited by articles of this province."),
+              db: str | None = DB, as_json: bool = JSON):
+    """List stored documents, most cited first."""
+    with _session(db) as s:
+        rows = queries.list_documents(s, province=province)
+    if as_json:
+        return _print_json(rows)
+    _table(f"{len(rows)} documents", ["key", "scope", "issued", "subject", "articles", "events"],
+           [[r["key"], r["scope"], r["issued"], r["subject"], r["articles"], r["events"]] for r in rows])
+
+
+@app.command()
+def document(key: str = typer.Argument(..., help="Key, symbol or alias (case and diacritics ignored)."),
+             db: str | None = DB, as_json: bool = JSON):
+    """One document: its facts, aliases, the articles citing it and the events linked to it."""
+    with _session(db) as s:
+        found = [queries.document_detail(s, d) for d in queries.find_documents(s, key)]
+    if as_json:
+        _print_json(found)
+    else:
+        for d in found:
+            _show_document(d)
+    if not found:
+        err.print(f"no document matches {escape(key)!r}")
+        raise typer.Exit(1)
+
+
+def _show_document(d: dict) -> None:
+    head = Table.grid(padding=(0, 2))
+    for name in ("key", "scope", "type", "number", "symbol", "issued", "issuer", "subject"):
+        if d[name]:
+            head.add_row(name, escape(d[name]))
+    if d["aliases"]:
+        head.add_row("aliases", escape("; ".join(d["aliases"])))
+    _out().print(head)
+    _table("Events", ["date", "kind", "period", "organizer", "province", "article"],
+           [[e["date"], e["kind"], e["period"], e["organizer"], e["province"], e["article"]] for e in d["events"]])
+    _table("Cited by", ["article", "published", "province", "title"],
+           [[a["id"], a["published"], a["province"], a["title"]] for a in d["articles"]])
+
+
+def _kind(value: str | None) -> str | None:
+    if value is not None and value not in EVENT_KINDS:
+        raise typer.BadParameter(f"one of {', '.join(EVENT_KINDS)}")
+    return value
+
+
+def _since(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise typer.BadParameter("a date as YYYY-MM-DD") from None
+
+
+@app.command()
+def events(province: str | None = typer.Option(None, "--province", help='Province, e.g. "soc trang".'),
+           doc: str | None = typer.Option(None, "--doc", help="Only events linked to this document."),
+           kind: str | None = typer.Option(None, "--kind", callback=_kind, help=", ".join(EVENT_KINDS)),
+           since: str | None = typer.Option(None, "--since", help="Only events on or after YYYY-MM-DD."),
+           db: str | None = DB, as_json: bool = JSON):
+    """List events (meetings) in date order."""
+    with _session(db) as s:
+        rows = queries.list_events(s, province=province, doc=doc, kind=kind, since=_since(since))
+    if as_json:
+        return _print_json(rows)
+    _table(f"{len(rows)} events", ["date", "kind", "period", "organizer", "province", "documents", "article"],
+           [[r["date"] or (r["published"] and f"({r['published']})"), r["kind"], r["period"], r["organizer"],
+             r["province"], ", ".join(r["documents"]), r["article"]] for r in rows])
+
+
+@app.command()
+def person(name: str = typer.Argument(..., help="Name, with or without diacritics."),
+           db: str | None = DB, as_json: bool = JSON):
+    """A person's positions over time, with dates and provinces."""
+    with _session(db) as s:
+        found = queries.find_people(s, name)
+    if as_json:
+        _print_json(found)
+    else:
+        for p in found:
+            _table(f"{p['name']} ({p['scope'] or 'no province'}), {len(p['articles'])} articles",
+                   ["date", "rank", "position", "province", "article"],
+                   [[r["date"], r["rank"], r["position"], r["province"], r["article"]] for r in p["positions"]])
+    if not found:
+        err.print(f"no person matches {escape(name)!r}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(text: str = typer.Argument(..., help="Words to find; case and diacritics are ignored."),
+           limit: int = typer.Option(20, "--limit", min=1),
+           db: str | None = DB, as_json: bool = JSON):
+    """Full-text search over articles, document subjects and keys, and people's names."""
+    with _session(db) as s:
+        hits = [h.to_dict() for h in store_search.search(s, text, limit=limit)]
+    if as_json:
+        return _print_json(hits)
+    _table(f"{len(hits)} hits for {text!r}", ["kind", "ref", "scope", "title / passage"],
+           [[h["kind"], h["ref"], h["scope"], h["snippet"] or h["title"]] for h in hits])

@@ -205,10 +205,13 @@ def _tail(text: str, m: str, pos: int, men: Mention) -> int:
 
 def _find_mentions(text: str, m: str) -> list[Mention]:
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    covered = bytearray(len(m) + 1)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not any(covered[a:b])
+
+    def take(a: int, b: int) -> None:
+        covered[a:b] = b"\x01" * (b - a)
 
     group = 0
     for x in PLENUM.finditer(m):
@@ -218,14 +221,14 @@ def _find_mentions(text: str, m: str) -> list[Mention]:
         men.group = group
         men.extras["tail"] = _tail(text, m, x.end(), men)
         found.append(men)
-        taken.append((x.start(), x.end()))
+        take(x.start(), x.end())
     for x in NAMED.finditer(m):
         if free(x.start(), x.end()):
             men = Mention(x.start(), x.end(), x.group("type"), name=text[x.start("name"):x.end("name")].strip())
             group += 1
             men.group = group
             found.append(men)
-            taken.append((x.start(), x.end()))
+            take(x.start(), x.end())
     for x in NAMED_LAW.finditer(m):
         if free(x.start(), x.end()):
             men = Mention(x.start(), x.end(), "Luật", name=f"Luật {text[x.start('name'):x.end('name')]} {x.group('year')}",
@@ -233,7 +236,7 @@ def _find_mentions(text: str, m: str) -> list[Mention]:
             group += 1
             men.group = group
             found.append(men)
-            taken.append((x.start(), x.end()))
+            take(x.start(), x.end())
     for x in TYPED.finditer(m):
         if not free(x.start(), x.end()):
             continue
@@ -241,7 +244,7 @@ def _find_mentions(text: str, m: str) -> list[Mention]:
         typ = TYPE_WORDS.get(re.sub(r"\s+", " ", x.group("type")).lower().replace(" hành động", ""))
         chain = [_make(typ, x.group("num"), x.start(), x.end(), group)]
         pos = x.end()
-        while True:
+        while len(chain) < _MAX_LIST:
             y = LIST_NEXT.match(m, pos)
             if not y:
                 break
@@ -263,15 +266,15 @@ def _find_mentions(text: str, m: str) -> list[Mention]:
             men.term = men.term or last.term
         for men in chain:
             found.append(men)
-            taken.append((men.start, men.end))
-        taken.append((x.start(), pos))
+            take(men.start, men.end)
+        take(x.start(), pos)
     for x in BARE_SYMBOL.finditer(m):
         if free(x.start(), x.end()):
             group += 1
             men = _make(None, x.group("num"), x.start(), x.end(), group)
             men.extras["tail"] = _tail(text, m, x.end(), men)
             found.append(men)
-            taken.append((x.start(), x.end()))
+            take(x.start(), x.end())
     found.sort(key=lambda z: z.start)
     for men in found:
         _abbrev_subject(text, m, men)
@@ -353,6 +356,7 @@ def _build_symbol(men: Mention) -> None:
         men.short = False
 
 
+_MAX_LIST = 40
 _STATE_WITH_YEAR = re.compile(r"^\d+/\d{4}/")
 
 

@@ -122,7 +122,11 @@ _ORG_HEAD = re.compile(
     r"|Trường|Học\s+viện|Cục|Tổng|Viện|Văn\s+phòng|Mặt\s+trận|MTTQ|Đoàn|Lữ|Sư|Trung|Phòng|Hội\s+đồng|Cơ\s+quan|Tòa|Viện|Kiểm|Ngân|Tập|Công\s+ty|Khối|Đại|Binh|Hải|Cảnh|Bộ\s+đội|BCH|BTV|Ban\s+TV|Xã|Phường|Thị\s+trấn|Lực)")
 
 
+_MAX_SENT = 1500
+
+
 def _organizer(text: str, m: str, s: int, e: int) -> str | None:
+    e = min(e, s + _MAX_SENT)
     sent = m[s:e]
     x = re.search(r"(?i)\bdo\s+(?P<org>[^,;:]{3,100}?)\s+(?:chủ\s+trì,?\s+)?(?:phối\s+hợp\s+)?tổ\s+chức", sent)
     if x:
@@ -130,7 +134,7 @@ def _organizer(text: str, m: str, s: int, e: int) -> str | None:
     for h in re.finditer(r"(?<!được\s)(?:đã\s+|vừa\s+|sẽ\s+)?tổ\s+chức(?!\s+(?:tham\s+dự|thực\s+hiện))", sent):
         a = max(sent.rfind(",", 0, h.start()), sent.rfind(";", 0, h.start()), sent.rfind(":", 0, h.start()))
         dash = max(sent.rfind(" - ", 0, h.start()), sent.rfind("-", 0, min(h.start(), 12)))
-        a = max(a, dash)
+        a = max(a, dash, h.start() - 121)
         np = text[s + a + 1:s + h.start()]
         org = _clean_org(np)
         if org:
