@@ -72,30 +72,32 @@ def peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
+def rates(articles: list[Article], seconds: float, first_call_s: float) -> dict:
+    megabytes = sum(len(a.text.encode("utf-8")) for a in articles) / 1e6
+    return {
+        "articles": len(articles),
+        "megabytes": megabytes,
+        "seconds": seconds,
+        "articles_per_s": len(articles) / seconds,
+        "mb_per_s": megabytes / seconds,
+        "ms_per_article": 1000 * seconds / len(articles),
+        "first_call_s": first_call_s,
+    }
+
+
 def bench_extract(articles: list[Article]) -> dict:
     rss_before = psutil.Process().memory_info().rss / 2**20
     t0 = time.perf_counter()
     extract(articles[0])  # first call pays for lazy tables and compiled patterns
     first_call_s = time.perf_counter() - t0
-    size = sum(len(a.text.encode("utf-8")) for a in articles)
     facts = 0
     t0 = time.perf_counter()
     for a in articles:
         rec = extract(a)
         facts += len(rec.documents) + len(rec.events) + len(rec.people) + len(rec.awards)
     elapsed = time.perf_counter() - t0
-    return {
-        "articles": len(articles),
-        "megabytes": size / 1e6,
-        "seconds": elapsed,
-        "articles_per_s": len(articles) / elapsed,
-        "mb_per_s": size / 1e6 / elapsed,
-        "ms_per_article": 1000 * elapsed / len(articles),
-        "first_call_s": first_call_s,
-        "facts": facts,
-        "rss_before_mb": rss_before,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return {**rates(articles, elapsed, first_call_s), "facts": facts,
+            "rss_before_mb": rss_before, "peak_rss_mb": peak_rss_mb()}
 
 
 def bench_underthesea(articles: list[Article]) -> dict:
@@ -104,41 +106,28 @@ def bench_underthesea(articles: list[Article]) -> dict:
     t0 = time.perf_counter()
     ner("Sáng 12/3, Tỉnh ủy tổ chức hội nghị.")  # model load is not part of the rate
     load_s = time.perf_counter() - t0
-    size = sum(len(a.text.encode("utf-8")) for a in articles)
     t0 = time.perf_counter()
     for a in articles:
         for sentence in sent_tokenize(a.text):
             ner(sentence)
-    elapsed = time.perf_counter() - t0
-    return {
-        "articles": len(articles),
-        "megabytes": size / 1e6,
-        "seconds": elapsed,
-        "articles_per_s": len(articles) / elapsed,
-        "mb_per_s": size / 1e6 / elapsed,
-        "ms_per_article": 1000 * elapsed / len(articles),
-        "first_call_s": load_s,
-    }
+    return rates(articles, time.perf_counter() - t0, load_s)
 
 
 def table(result: dict) -> str:
-    rows = [("", "articles", "MB", "seconds", "articles/s", "MB/s", "ms/article")]
-    for name, key in (("vnpolicy.extract", "extract"), ("underthesea ner", "underthesea")):
+    """A Markdown table and notes, ready to paste into the README's Performance section."""
+    lines = ["| | articles | MB | seconds | articles/s | MB/s | ms/article |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, key in (("`vnpolicy.extract`", "extract"), ("underthesea `ner`", "underthesea")):
         r = result.get(key)
         if r:
-            rows.append((name, str(r["articles"]), f"{r['megabytes']:.2f}", f"{r['seconds']:.2f}",
-                         f"{r['articles_per_s']:.1f}", f"{r['mb_per_s']:.3f}", f"{r['ms_per_article']:.2f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
-             for row in rows]
-    e = result["extract"]
+            lines.append(f"| {name} | {r['articles']} | {r['megabytes']:.2f} | {r['seconds']:.2f} | "
+                         f"{r['articles_per_s']:.1f} | {r['mb_per_s']:.3f} | {r['ms_per_article']:.2f} |")
+    e, m = result["extract"], result["machine"]
     lines.append("")
-    lines.append(f"extract: first call {e['first_call_s']:.2f} s, peak RSS {e['peak_rss_mb']:.0f} MB "
-                 f"({e['rss_before_mb']:.0f} MB before), {e['facts']} facts")
     if "speedup" in result:
-        lines.append(f"vnpolicy.extract is {result['speedup']:.1f}x faster per article than underthesea ner")
-    m = result["machine"]
-    lines.append(f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}")
+        lines.append(f"- `extract` is **{result['speedup']:.0f}x** faster per article than underthesea's `ner`.")
+    lines.append(f"- `extract`: peak RSS {e['peak_rss_mb']:.0f} MB ({e['rss_before_mb']:.0f} MB before the run); "
+                 f"first call {e['first_call_s']:.2f} s (tables loaded once); {e['facts']} facts extracted.")
+    lines.append(f"- {result['source']} repeated; {m['cpu']}, {m['cores']} cores, Python {m['python']}, one process.")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from vnpolicy import cli
+from vnpolicy.cli import store as cli
 from vnpolicy.cli import app
 from vnpolicy.extract import extract
 from vnpolicy.ingest import read_path
@@ -125,7 +125,7 @@ def test_killed_ingest_then_rerun_stores_each_article_once(tmp_path, no_extracti
         (folder / f"g{i:04d}.txt").write_text(article(i), encoding="utf-8")
     db = tmp_path / "k.db"
     # The child's "extraction" takes a while so that the kill lands mid-run; the write path is the real one.
-    script = ("import sys, time\nimport vnpolicy.cli as cli\nfrom test_cli import plain_extract\n"
+    script = ("import sys, time\nimport vnpolicy.cli.store as cli\nfrom test_cli import plain_extract\n"
               "def slow(a):\n    time.sleep(0.01)\n    return plain_extract(a)\n"
               "cli.run_extract = slow\ncli.app(sys.argv[1:])\n")
     proc = subprocess.Popen([sys.executable, "-c", script, "ingest", str(folder), "--db", str(db)],

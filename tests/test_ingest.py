@@ -263,3 +263,9 @@ def test_gzipped_text_and_empty_collection(tmp_path):
     arts = list(read_paths([tmp_path], on_error=errors.append))
     assert [(a.id, a.source, a.text) for a in arts] == [("a", "http://u.example.vn/1", BODY)]
     assert errors == [f"{tmp_path / 'b.jsonl'}: empty file"]
+
+
+def test_html_today_header_is_not_the_publication_date(tmp_path):
+    p = tmp_path / "h.html"
+    p.write_text(_page("", '<div class="today-date">Thứ ba, 30/11/2021</div>'), encoding="utf-8")
+    assert one(p).published is None

@@ -49,7 +49,6 @@ _TCVN3_LETTERS = (
     "ừửữứự"
     "ỳỷỹýỵ"
 )
-assert len(_TCVN3_BYTES) == len(_TCVN3_LETTERS)
 
 
 def _cp1252_table() -> list[str]:
@@ -58,8 +57,8 @@ def _cp1252_table() -> list[str]:
 
 
 _CP1252 = _cp1252_table()
-_TCVN3_TABLE = "".join(dict(zip(_TCVN3_BYTES, _TCVN3_LETTERS)).get(b, _CP1252[b]) for b in range(256))
-TCVN3_ENCODING = {c: b for b, c in zip(_TCVN3_BYTES, _TCVN3_LETTERS)}
+_TCVN3_TABLE = "".join(dict(zip(_TCVN3_BYTES, _TCVN3_LETTERS, strict=True)).get(b, _CP1252[b]) for b in range(256))
+TCVN3_ENCODING = {c: b for b, c in zip(_TCVN3_BYTES, _TCVN3_LETTERS, strict=True)}
 # High bytes that would read as Latin letters (à, Á, Ù...) yet TCVN3 never uses: evidence against it.
 TCVN3_UNUSED_LETTERS = bytes(b for b in range(0x80, 0x100)
                              if b not in _TCVN3_BYTES and _CP1252[b].isalpha())

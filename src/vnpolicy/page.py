@@ -30,9 +30,12 @@ _ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\
 _DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?![\d/])")
 _DMY_WORDS = re.compile(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})")
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
-# What makes a short line a publication stamp rather than a date in a sentence.
-_STAMP_HINT = re.compile(r"(?i)\d{1,2}:\d{2}|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|gmt|"
-                         r"cập nhật|ngày đăng|đăng lúc|đăng ngày|xuất bản|^\(?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}")
+# What makes a short line a publication stamp rather than a date in a sentence: a time of
+# day, a time zone, a publishing word, or a date opening the line. A weekday and date alone
+# ("Thứ ba, 30/11/2021") is the site's today-header on many portals, so it does not count.
+_STAMP_HINT = re.compile(r"(?i)\d{1,2}:\d{2}|gmt|cập\s+nhật|ngày\s+đăng|đăng\s+lúc|đăng\s+ngày|xuất\s+bản|"
+                         r"^\(?\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+_WEEKDAY = re.compile(r"(?i)\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])\b|chủ\s+nhật")
 _DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
               "publishdate", "publish-date", "publish_date", "article.published", "dc.date.issued",
               "dcterms.issued", "dc.date", "dcterms.created", "date", "parsely-pub-date", "sailthru.date",
@@ -140,9 +143,12 @@ def _visible_stamp(tree) -> tuple[str, str] | None:
         if 0 < len(line) <= 120:
             hinted = bool(_DATE_HINT.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
             short.append((hinted, bool(_STAMP_HINT.search(line)), line))
-    for want in ((True, True), (False, True), (True, False)):
+    passes = (lambda hinted, stamp_like, line: hinted and stamp_like,
+              lambda hinted, stamp_like, line: stamp_like,
+              lambda hinted, stamp_like, line: hinted and not _WEEKDAY.search(line))
+    for accept in passes:
         for hinted, stamp_like, line in short:
-            if (hinted, stamp_like) >= want and (hinted or not want[0]) and (stamp_like or not want[1]):
+            if accept(hinted, stamp_like, line):
                 found = parse_stamp(line)
                 if found:
                     return found, line
@@ -161,8 +167,8 @@ def _stamp_in_lines(text: str, head: int = 8) -> tuple[str, str] | None:
 
 
 def _htmldate(html: str) -> str | None:
-    """htmldate's guess, kept only when the page spells that full day somewhere (it fills in
-    missing days with the 1st)."""
+    """htmldate's guess, kept only when the page spells that full day somewhere other than
+    after a weekday (it fills missing days with the 1st, and reads today-headers)."""
     try:
         from htmldate import find_date
     except ImportError:
@@ -175,7 +181,11 @@ def _htmldate(html: str) -> str | None:
         return None
     y, m, d = (int(x) for x in found.split("-"))
     spelled = (rf"{y}\W0?{m}\W0?{d}(?!\d)", rf"(?<!\d)0?{d}\W0?{m}\W{y}", rf"{y}{m:02d}{d:02d}(?!\d)")
-    return found if any(re.search(p, html) for p in spelled) else None
+    for p in spelled:
+        for m in re.finditer(p, html):
+            if not _WEEKDAY.search(html[max(0, m.start() - 25):m.start()]):
+                return found  # spelled somewhere other than a today-header
+    return None
 
 
 # --- title and URL ----------------------------------------------------------

@@ -111,7 +111,7 @@ phát biểu đề nghị nhấn mạnh chỉ đạo báo cáo ý kiến tình h
 ngành cấp cơ sở mặt trận đoàn thanh niên phụ nữ cựu binh hội viên đảng viên gia đình xã hội
 """.split())
 _TOKEN_SPLIT = re.compile(r"[\s!-/:-@\[-`{-~]+")
-_EDGE_PUNCT = "\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"
+_EDGE_PUNCT = "".join(map(chr, range(0x2010, 0x2031)))  # dashes, quotes, bullets, ellipsis, per mille
 _SAMPLE = 1 << 16
 _MAGIC = {b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP/Office archive", b"\x1f\x8b": "gzip data",
           b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
@@ -265,7 +265,8 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: invalid {codec.upper()} despite its byte order mark ({exc.reason})")
+                raise InputError(f"{name}: invalid {codec.upper()} despite its byte order mark "
+                                 f"({exc.reason})") from None
             if codec != "utf-8-sig":
                 warnings.append(f"converted from {codec.upper()}")
             break
@@ -276,7 +277,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
-            raise InputError(f"{name}: binary data (NUL bytes), not text")
+            raise InputError(f"{name}: binary data (NUL bytes), not text") from None
         warnings.append(f"converted from {codec.upper()} (no byte order mark)")
     if text is None:
         if len(_CONTROL.findall(data[:_SAMPLE].decode("latin-1"))) * 100 > len(_sample(data)):
@@ -294,7 +295,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         try:
             text = fn(data)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not UTF-8, and invalid as {label} ({exc.reason})")
+            raise InputError(f"{name}: not UTF-8, and invalid as {label} ({exc.reason})") from None
         warnings.append(f"converted from {label}")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)

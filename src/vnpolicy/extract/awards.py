@@ -75,8 +75,8 @@ def _counts(m: str, a: int, b: int) -> tuple[int | None, int | None, bool]:
 
 
 def _clause_start(m: str, i: int) -> int:
-    j = max(m.rfind(".", 0, i), m.rfind(";", 0, i), m.rfind("\n", 0, i), m.rfind(":", 0, i))
-    return j + 1
+    lo = max(0, i - 400)
+    return max(m.rfind(".", lo, i), m.rfind(";", lo, i), m.rfind("\n", lo, i), m.rfind(":", lo, i), lo - 1) + 1
 
 
 def _clause_end(m: str, i: int) -> int:

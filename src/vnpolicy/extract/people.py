@@ -83,7 +83,6 @@ _ORG_START = re.compile(
     r"|Công an|Tổng công ty|Công ty|Đoàn|Cơ quan|Khối)(?![\w])")
 _ENDS_MENTION = re.compile(r"[ \t]*(?:[,;.:(\-–—\n]|$)")
 _SEP_AFTER = re.compile(r"[ \t]*[-–—,:(][ \t]*")
-_PREV_WORD = re.compile(r"(\S+)\s*$")
 _NON_NAME_PREV = {
     "đường", "phố", "trường", "cầu", "chợ", "bến", "khu", "ấp", "thôn", "xóm", "bản", "làng",
     "sông", "núi", "đảo", "đền", "chùa", "nhà", "tàu", "giải", "quỹ", "lớp", "học",
@@ -320,20 +319,14 @@ class _Doc:
             if not span:
                 continue
             a, b = span
-            ls = s.rfind("\n", 0, a) + 1
-            if _CREDIT.search(s, max(ls, a - 100), a):
-                continue
-            le = s.find("\n", b)
-            line = s[ls:len(s) if le < 0 else le].strip()
-            if _BYLINE.fullmatch(line):
-                continue  # a name alone on its line closes the article: the byline
-            rank, p, introduced = self.strip_prefix(a)
-            prev = _PREV_WORD.search(s, max(0, p - 30), p)
-            prev_word = prev.group(1).casefold() if prev else ""
-            if prev_word.rstrip(",").isdigit():
-                continue  # "29 Lê Hồng Phong": an address
             first = s[a:s.find(" ", a, b)].casefold()
             surname = first in lex.surnames
+            if not surname and first in _ORG_SYL:
+                continue  # "Bộ Quốc phòng", "Ban Thường vụ"
+            rank, p, introduced = self.strip_prefix(a)
+            prev_word = self.prev_word(p)
+            if prev_word.rstrip(",").isdigit():
+                continue  # "29 Lê Hồng Phong": an address
             long_name = surname and s.count(" ", a, b) >= 2
             titled = None
             if prev_word in _NON_NAME_PREV:
@@ -344,11 +337,26 @@ class _Doc:
                 titled = bool(self.titles_before(p, 0)) if titled is None else titled
                 if not titled:
                     continue
-                if not surname and (first in _ORG_SYL or prev_word in _ADMIN_PREV
-                                    or not self.ends_mention(b)):
+                if not surname and (prev_word in _ADMIN_PREV or not self.ends_mention(b)):
                     continue  # a title alone introduces only a run that ends the phrase
+            ls = s.rfind("\n", max(0, a - 100), a) + 1
+            if _CREDIT.search(s, max(ls, a - 100), a):
+                continue
+            le = s.find("\n", b, b + 100)
+            le = len(s) if le < 0 and len(s) <= b + 100 else le
+            if (ls or a < 100) and le >= 0 and _BYLINE.fullmatch(s[ls:le].strip()):
+                continue  # a short line of names alone closes the article: the byline
             out.append(_Cand(a, b, rank, p))
         return out
+
+    def prev_word(self, p: int) -> str:
+        """The word before position ``p``, lower case."""
+        s = self.s
+        while p > 0 and s[p - 1] in " \t":
+            p -= 1
+        lo = max(0, p - 40)
+        i = max(s.rfind(" ", lo, p), s.rfind("\n", lo, p), s.rfind("\t", lo, p), lo - 1)
+        return s[i + 1:p].casefold()
 
     def ends_mention(self, b: int) -> bool:
         return bool(_ENDS_MENTION.match(self.s, b)

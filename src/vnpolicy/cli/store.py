@@ -1,99 +1,23 @@
-"""Command line: small composable commands over the store (Typer + Rich)."""
+"""Store commands: ingest, and the queries over what is stored."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from .extract import extract as run_extract
-from .ingest import InputError, read_path, read_paths
-from .record import EVENT_KINDS
-from .store import describe, ingest_record, open_store, queries
-from .store import search as store_search
+from ..extract import extract as run_extract
+from ..ingest import read_paths
+from ..record import EVENT_KINDS
+from ..store import describe, ingest_record, queries
+from ..store import search as store_search
+from .common import DB, JSON, _out, _print_json, _session, _table, app, err
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Vietnamese news → policy-implementation records.")
-err = Console(stderr=True)
-
-
-@app.callback()
-def main() -> None:
-    """Vietnamese news → policy-implementation records: documents, meetings, people, places."""
-
-
-@app.command()
-def extract(paths: list[Path] = typer.Argument(..., help="Text or HTML files."),
-            out: Path | None = typer.Option(None, "--out", help="Folder for one ID.json per input."),
-            jsonl: bool = typer.Option(False, "--jsonl", help="Stream records to stdout as JSON Lines."),
-            text: bool = typer.Option(True, "--text/--no-text", help="Include the normalised text.")):
-    """Extract records from articles without storing them."""
-    if not out and not jsonl:
-        raise typer.BadParameter("give --out DIR or --jsonl")
-    if out:
-        out.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for path in paths:
-        try:
-            for article in read_path(path):
-                rec = run_extract(article).to_dict(with_text=text)
-                line = json.dumps(rec, ensure_ascii=False)
-                if jsonl:
-                    sys.stdout.write(line + "\n")
-                if out:
-                    (out / f"{rec['id']}.json").write_text(json.dumps(rec, ensure_ascii=False, indent=1),
-                                                           encoding="utf-8")
-        except InputError as exc:
-            failed += 1
-            err.print(f"[red]skipped[/red] {exc}")
-    if failed:
-        raise typer.Exit(1 if failed == len(paths) else 0)
-
-
-# --- store commands -----------------------------------------------------------------------------
-
-DB = typer.Option(None, "--db", envvar="VNPOLICY_DB", show_envvar=True,
-                  help="SQLAlchemy URL or SQLite file (default: the user data folder).")
-JSON = typer.Option(False, "--json", help="Plain JSON on stdout, for machines.")
 _PROGRESS_AFTER_S = 2.0
-_SHORT_COLUMNS = {"key", "date", "issued", "kind", "article", "articles", "events"}
-
-
-def _out() -> Console:
-    return Console(highlight=False)
-
-
-def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
-
-
-@contextmanager
-def _session(db: str | None) -> Iterator[Session]:
-    engine = open_store(db)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _table(title: str, columns: list[str], rows: list[list]) -> None:
-    table = Table(title=escape(title))
-    for c in columns:
-        table.add_column(c, overflow="fold", no_wrap=c in _SHORT_COLUMNS)
-    for r in rows:
-        table.add_row(*("" if v is None else escape(str(v)) for v in r))
-    _out().print(table)
 
 
 class _Ticker:

@@ -1,0 +1,12 @@
+"""Command line: small composable commands over the store (Typer + Rich).
+
+Each concern registers its commands on the one ``app`` from its own module.
+"""
+from __future__ import annotations
+
+from .common import app
+
+from . import extract as _extract  # noqa: E402,F401  (registers commands)
+from . import store as _store  # noqa: E402,F401
+
+__all__ = ["app"]
