@@ -16,3 +16,33 @@ def shared_dir() -> Path:
     if not (p / "gold" / "dev").is_dir():
         pytest.fail(f"shared material not found at {p} (set VNPOLICY_SHARED)")
     return p
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    """A fresh, empty database for one test.
+
+    SQLite by default; when ``VNPOLICY_TEST_PG`` holds a server URL
+    (``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``) each test gets
+    its own new PostgreSQL database on that server instead.
+    """
+    base = os.environ.get("VNPOLICY_TEST_PG")
+    if not base:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    from tests.pg import fresh_database  # the PostgreSQL helper lives with the tests
+
+    return fresh_database(base)
+
+
+@pytest.fixture(scope="session")
+def dev_db(tmp_path_factory, shared_dir) -> str:
+    """A SQLite store holding every ../shared/gold/dev article, ingested through the real pipeline."""
+    from typer.testing import CliRunner
+
+    from vnpolicy.cli import app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('devdb') / 'dev.db'}"
+    files = sorted(str(p) for p in (shared_dir / "gold" / "dev").glob("*.txt"))
+    res = CliRunner().invoke(app, ["ingest", *files, "--db", url])
+    assert res.exit_code == 0, res.output
+    return url

@@ -241,11 +241,11 @@ _CHROME_WORDS = frozenset(
 _KEEP_TAGS = ("html", "body", "article", "main")
 _SECTION_HEADINGS = re.compile(
     r"(?i)^\s*(?:tin\s+liên\s+quan|tin\s+khác|các\s+tin\s+khác|tin\s+cùng\s+chuyên\s+mục|"
-    r"bài\s+viết\s+liên\s+quan|tin\s+bài\s+liên\s+quan|bài\s+liên\s+quan|xem\s+thêm|bình\s+luận|"
+    r"bài\s+viết\s+liên\s+quan|tin\s+bài\s+liên\s+quan|bài\s+liên\s+quan|bình\s+luận|"
     r"ý\s+kiến\s+bạn\s+đọc|ý\s+kiến\s+của\s+bạn|gửi\s+bình\s+luận|viết\s+bình\s+luận|tin\s+mới(?:\s+nhất)?|"
     r"tin\s+đọc\s+nhiều|đọc\s+nhiều(?:\s+nhất)?|tin\s+nổi\s+bật|tin\s+xem\s+nhiều)\s*:?\s*$")
 _CHROME_LINE = re.compile(
-    r"(?i)^\s*(?:back\s+to\s+top|về\s+đầu\s+trang|lên\s+đầu\s+trang|sign\s+in|đăng\s+nhập|đăng\s+ký|"
+    r"(?i)^\s*(?:back\s+to\s+top|xem\s+thêm\s*:?|về\s+đầu\s+trang|lên\s+đầu\s+trang|sign\s+in|đăng\s+nhập|đăng\s+ký|"
     r"in\s+bài(?:\s+viết)?|bản\s+in|chia\s+sẻ|share|tweet|gửi\s+email|quay\s+lại|trang\s+chủ|cỡ\s+chữ|"
     r"facebook|zalo|twitter|email|in|print|"
     r"(?:tags?|từ\s+khóa|từ\s+khoá)\s*:.*|"
