@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from _legacy_codecs import encode_tcvn3, encode_vni
+from tests._legacy_codecs import encode_tcvn3, encode_vni
 from vnpolicy.ingest import InputError, read_path, read_paths
 from vnpolicy.page import parse_iso, parse_stamp
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _legacy_codecs import encode_cp1258, encode_tcvn3, encode_vni
+from tests._legacy_codecs import encode_cp1258, encode_tcvn3, encode_vni
 from vnpolicy.text import InputError, decode, fold, is_syllable, match_form, normalise, vietnamese_score
 
 SENTENCE = ("Sáng 12/5, Ban Thường vụ Huyện ủy Mường Khương tổ chức hội nghị quán triệt "

@@ -194,10 +194,11 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.findall(r"\w+", fold(text)) if t not in _STOP]
 
 
-def _grams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _grams(text: str) -> frozenset[str]:
     toks = _tokens(text)
     grams = {a + " " + b for a, b in zip(toks, toks[1:])}
-    return grams or set(toks)
+    return frozenset(grams or toks)
 
 
 def subject_score(given: str, entry: Entry) -> float:

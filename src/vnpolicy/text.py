@@ -23,7 +23,6 @@ class InputError(Exception):
 
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
-_OLD_TONE = re.compile(r"(?i)(?<!q)(o|u)([" + _TONES + r"])?([aey])([" + _TONES + r"])(?![^\W\d_])")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
                         r"\x00-\x08\x0e-\x1f\x7f]")
@@ -52,34 +51,50 @@ def normalise(raw: str) -> str:
     return _MANY_BLANK_LINES.sub("\n\n", s)
 
 
-def _swap_tone(m: re.Match) -> str:
-    v1, v2, tone = m.group(1), m.group(3), m.group(4)
-    if (v1.lower() + v2.lower()) not in ("oa", "oe", "uy"):
-        return m.group(0)
-    return v1 + tone + v2
+def _old_to_new_pairs() -> dict[str, str]:
+    """Old-style open syllable endings ("oà", "uỷ") → new style ("òa", "ủy"), in NFC, all cases."""
+    pairs = {}
+    for v1, v2 in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in _TONES:
+            for a, b in ((v1, v2), (v1.upper(), v2.upper()), (v1.upper(), v2)):
+                old = unicodedata.normalize("NFC", a + b + tone)
+                new = unicodedata.normalize("NFC", a + tone + b)
+                if len(old) == len(new) == 2:
+                    pairs[old] = new
+    return pairs
+
+
+_NEW_STYLE = _old_to_new_pairs()
+_OLD_STYLE = re.compile("(?<![qQ])(?:" + "|".join(sorted(_NEW_STYLE)) + ")(?![^\\W\\d_])")
 
 
 def match_form(s: str) -> str:
-    """New-style tone placement; same length as ``s`` (NFC in, NFC out)."""
-    if not any(c in s for c in "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"):
-        return s
-    out = []
-    for word in re.split(r"(\W+)", s):
-        if len(word) >= 2 and word[-1] in "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ":
-            d = unicodedata.normalize("NFD", word)
-            d2 = _OLD_TONE.sub(_swap_tone, d)
-            if d2 != d:
-                new = unicodedata.normalize("NFC", d2)
-                if len(new) == len(word):
-                    word = new
-        out.append(word)
-    return "".join(out)
+    """New-style tone placement; same length as ``s`` (NFC in, NFC out).
+
+    Only open syllables differ between the styles ("hoà"/"hòa", "thuỷ"/"thủy";
+    "hoàng" is the same in both), so one regex over two-letter endings does it.
+    """
+    return _OLD_STYLE.sub(lambda x: _NEW_STYLE[x.group()], s)
+
+
+_FOLD = {}
+for _cp in range(0x00C0, 0x1EFA):
+    _ch = chr(_cp)
+    _base = "".join(c for c in unicodedata.normalize("NFD", _ch.casefold()) if not unicodedata.combining(c))
+    if _base != _ch and len(_base) == 1:
+        _FOLD[_cp] = _base
+_FOLD[ord("đ")] = "d"
+_FOLD[ord("Đ")] = "d"
+del _cp, _ch, _base
 
 
 def fold(s: str) -> str:
     """Lower case without diacritics: "Đảng ủy Quân sự" → "dang uy quan su"."""
-    s = unicodedata.normalize("NFD", s.casefold().replace("đ", "d"))
-    return "".join(c for c in s if not unicodedata.combining(c))
+    out = s.casefold().translate(_FOLD)
+    if _COMBINING.search(out):
+        out = unicodedata.normalize("NFD", out.replace("đ", "d"))
+        out = "".join(c for c in out if not unicodedata.combining(c))
+    return out
 
 
 # --- decoding -------------------------------------------------------------

@@ -3,8 +3,8 @@
 Text is folded in Python with :func:`vnpolicy.text.fold` ("Đảng ủy" → "dang uy";
 database diacritic folding misses "đ") and user input is reduced to folded word
 tokens, so no query syntax reaches the database. SQLite keeps a full-text index
-(:mod:`.sqlite_fts`); other databases fall back to a scan (:mod:`.generic`)
-until they get an index of their own.
+(:mod:`.sqlite_fts`), PostgreSQL a ``tsvector`` with a GIN index
+(:mod:`.postgres`); other databases fall back to a scan (:mod:`.generic`).
 """
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from ...text import fold
 from ..models import Article, Document, Person
-from . import generic, sqlite_fts
+from . import generic, postgres, sqlite_fts
 from .terms import folded_words
 
-#: Tables the search index owns (FTS5 and its shadow tables): not part of the models.
+#: Tables the search index owns (FTS5 and its shadow tables; the PostgreSQL table of the same
+#: name): not part of the models.
 INDEX_PREFIX = sqlite_fts.TABLE
+_BACKENDS = {"sqlite": sqlite_fts, "postgresql": postgres}
 
 
 def include_name(name, type_, parent_names) -> bool:
@@ -28,7 +30,7 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def _backend(session: Session):
-    return sqlite_fts if session.get_bind().dialect.name == "sqlite" else generic
+    return _BACKENDS.get(session.get_bind().dialect.name, generic)
 
 
 def index_article(session: Session, article: Article) -> None:
