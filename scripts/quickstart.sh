@@ -9,6 +9,9 @@ source scripts/venv.sh
 ensure_venv
 pip_install -e .
 
+# Tables are laid out for the terminal; piped into a log they would get 80 columns.
+[ -t 1 ] || export COLUMNS="${COLUMNS:-120}"
+
 echo "== vnpolicy ingest examples/"
 .venv/bin/vnpolicy ingest examples/
 echo

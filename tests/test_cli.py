@@ -61,9 +61,9 @@ def count_articles(db) -> int:
 
 
 @pytest.fixture
-def stored_db(tmp_path) -> str:
+def stored_db(db_url) -> str:
     """A database holding two hand-made records (no extractor involved)."""
-    url = f"sqlite:///{tmp_path / 'q.db'}"
+    url = db_url
     t1 = "Sáng 4/7, Bộ Chỉ huy Quân sự tỉnh Sóc Trăng quán triệt Nghị quyết số 44-NQ/TW. Ông Trịnh Hoài Nam dự."
     t2 = "Ngày 9/10, Đảng ủy Quân sự tỉnh Cà Mau giao ban quý III về Nghị quyết số 44-NQ/TW."
     records = [

@@ -240,3 +240,8 @@ def test_organisation_names_with_a_comma():
 def test_a_title_word_inside_a_place_before_a_comma_is_not_a_title():
     got = people("Chiều 11/12, tại Phủ Chủ tịch, Chủ tịch nước Hồ Văn Thuận chủ trì lễ.")
     assert got["Hồ Văn Thuận"].positions == ["Chủ tịch nước"]
+
+
+def test_short_names_in_a_list_of_names():
+    got = people("Có mặt các nguyên lãnh đạo: Đỗ Mười, Lê Khả Phiêu và Tạ Quang. Đoàn đi Hà Giang, Cao Bằng.")
+    assert list(got) == ["Đỗ Mười", "Lê Khả Phiêu", "Tạ Quang"]

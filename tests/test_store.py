@@ -63,8 +63,8 @@ def record_b() -> Record:
 
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(db_url):
+    eng = open_store(db_url)
     yield eng
     eng.dispose()
 
@@ -81,8 +81,8 @@ def count(session, model) -> int:
 
 # --- migrations --------------------------------------------------------------------------------------
 
-def test_migration_from_empty_to_head_matches_models(tmp_path):
-    eng = connect(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_migration_from_empty_to_head_matches_models(db_url):
+    eng = connect(db_url)
     upgrade(eng)
     with eng.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_name": search.include_name, "compare_type": True})
@@ -94,8 +94,8 @@ def test_migration_from_empty_to_head_matches_models(tmp_path):
     eng.dispose()
 
 
-def test_downgrade_removes_everything_and_upgrade_restores(tmp_path):
-    eng = connect(f"sqlite:///{tmp_path / 'down.db'}")
+def test_downgrade_removes_everything_and_upgrade_restores(db_url):
+    eng = connect(db_url)
     upgrade(eng)
     with eng.begin() as conn:
         command.downgrade(alembic_config(conn), "base")

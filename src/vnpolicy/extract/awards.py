@@ -80,8 +80,9 @@ def _clause_start(m: str, i: int) -> int:
 
 
 def _clause_end(m: str, i: int) -> int:
-    c = _CLAUSE_END.search(m, i)
-    return c.start() if c else len(m)
+    hi = min(len(m), i + 400)
+    c = _CLAUSE_END.search(m, i, hi)
+    return c.start() if c else hi
 
 
 def extract_awards(text: str, m: str) -> list[Award]:

@@ -82,6 +82,8 @@ _ORG_START = re.compile(
     r"|Liên đoàn|Liên hiệp|Mặt trận|Quân khu|Quân đoàn|Học viện|Tỉnh ủy|Thành ủy|Huyện ủy"
     r"|Công an|Tổng công ty|Công ty|Đoàn|Cơ quan|Khối)(?![\w])")
 _ENDS_MENTION = re.compile(r"[ \t]*(?:[,;.:(\-–—\n]|$)")
+_LIST_SEP = re.compile(r"[ \t]*(?:[,;]|và)[ \t]*")
+_LIST_NEXT = re.compile(rf"[ \t]*(?:[,;]|và)[ \t]*({_SYL}) {_SYL}")
 _SEP_AFTER = re.compile(r"[ \t]*[-–—,:(][ \t]*")
 _NON_NAME_PREV = {
     "đường", "phố", "trường", "cầu", "chợ", "bến", "khu", "ấp", "thôn", "xóm", "bản", "làng",
@@ -335,7 +337,7 @@ class _Doc:
                     continue  # a street, school or place named after someone
             if not (introduced or long_name):
                 titled = bool(self.titles_before(p, 0)) if titled is None else titled
-                if not titled:
+                if not titled and not (surname and self.in_name_list(a, b, out)):
                     continue
                 if not surname and (prev_word in _ADMIN_PREV or not self.ends_mention(b)):
                     continue  # a title alone introduces only a run that ends the phrase
@@ -348,6 +350,14 @@ class _Doc:
                 continue  # a short line of names alone closes the article: the byline
             out.append(_Cand(a, b, rank, p))
         return out
+
+    def in_name_list(self, a: int, b: int, found: list[_Cand]) -> bool:
+        """A short name listed next to another: "các đồng chí: Đỗ Mười, Lê Khả Phiêu"."""
+        s = self.s
+        if found and _LIST_SEP.fullmatch(s, found[-1].end, a):
+            return True
+        nxt = _LIST_NEXT.match(s, b)
+        return bool(nxt) and nxt.group(1).casefold() in self.lex.surnames
 
     def prev_word(self, p: int) -> str:
         """The word before position ``p``, lower case."""

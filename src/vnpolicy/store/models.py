@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -188,3 +188,67 @@ class Award(Base):
     individuals: Mapped[int | None] = mapped_column(Integer)
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
+
+
+class Meeting(Base):
+    """One meeting as the tracker sees it: the reports of several outlets on the same meeting
+    (same unit, compatible kind, overlapping documents, dates within the publication lag) are
+    one meeting, so counts do not multiply by reports. ``unit`` is the implementing unit
+    (a province, or a named body such as "Đảng ủy Quân sự tỉnh Điện Biên"); ``date`` the
+    earliest date any report gives."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_province_date", "province_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str | None] = mapped_column(String(30))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
+    unit: Mapped[str] = mapped_column(String(300), index=True)
+
+    province: Mapped[Province | None] = relationship()
+
+
+class EventMeeting(Base):
+    """Which meeting an event (one report of it) belongs to."""
+
+    __tablename__ = "event_meetings"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+
+
+class MeetingDocument(Base):
+    """The documents a meeting disseminates or reviews: the union over its reports (kept apart
+    from event_documents so coverage and the calendar aggregate meetings without touching events)."""
+
+    __tablename__ = "meeting_documents"
+    __table_args__ = (Index("ix_meeting_documents_document", "document_id", "meeting_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             primary_key=True)
+
+
+class DocumentRelation(Base):
+    """A relation an article states between documents: ``implements`` ("Kế hoạch số 122-KH/TU về
+    việc thực hiện Nghị quyết số 33-NQ/TW"). The implementing side may be a document of the
+    store or only a phrase ("Chương trình của Tỉnh ủy") when it has no number."""
+
+    __tablename__ = "document_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    source_text: Mapped[str] = mapped_column(Text)
+    target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+
+    source: Mapped[Document | None] = relationship(foreign_keys=[source_id])
+    target: Mapped[Document] = relationship(foreign_keys=[target_id])
+    article: Mapped[Article] = relationship()
+    province: Mapped[Province | None] = relationship()

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from .. import gazetteer
 from .. import record as rec
 from ..text import fold, normalise
+from ..track import meetings
+from ..track.relations import find_implements
 from . import search
-from .models import (Article, Award, Document, DocumentAlias, DocumentMention, Event, EventDocument,
-                     Person, PersonPosition, Province)
+from .models import (Article, Award, Document, DocumentAlias, DocumentMention, DocumentRelation, Event,
+                     EventDocument, Person, PersonPosition, Province)
 
 # Party body codes of provincial committees (Tỉnh ủy/Thành ủy "TU", Đảng ủy "ĐU", Huyện ủy "HU",
 # Quận ủy "QU") and State codes of provincial bodies: their numbers repeat in every province.
@@ -173,7 +175,8 @@ def ingest_record(session: Session, record: rec.Record) -> bool:
 
     Runs in its own transaction (a savepoint when the session already has one
     open, leaving the commit to the caller). People are one row per folded
-    name and province for now; merging across provinces is the tracker's job.
+    name and province; merging across provinces is the tracker's job, which
+    also places the events in meetings and records "implements" statements.
     """
     digest = content_hash(record)
     with _transaction(session):
@@ -196,6 +199,12 @@ def ingest_record(session: Session, record: rec.Record) -> bool:
         for p in record.people:
             w.person(p)
         session.flush()
+        for rel in find_implements(record.text, record.documents):
+            source = w.docs[rel.source_key] if rel.source_key else None
+            session.add(DocumentRelation(kind="implements", source=source, source_text=rel.source_text,
+                                         target=w.docs[rel.target_key], article_id=article.id,
+                                         province=province, start=rel.start, end=rel.end))
+        meetings.assign_events(session, [e.id for e in events])
         for a in record.awards:
             start, end = _span(a.evidence)
             session.add(Award(article_id=article.id, event_id=events[0].id if len(events) == 1 else None,

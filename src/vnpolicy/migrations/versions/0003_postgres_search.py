@@ -12,7 +12,7 @@ Revises: 0002
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # TEMP until 0002 lands
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

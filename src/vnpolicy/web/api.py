@@ -1,0 +1,248 @@
+"""JSON API, mounted at ``/api/v1`` with its OpenAPI schema at ``/api/v1/openapi.json``.
+
+Lists page with opaque cursors (keyset on the row id, so a client paging
+while articles arrive neither skips nor repeats rows) and take
+``updated_since``: an item is updated when an article that states it was
+ingested, so a client syncs only changes. Filters follow the CLI's.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, load_only
+
+from ..extract import extract as run_extract
+from ..ingest import article_from_text
+from ..record import EVENT_KINDS
+from ..text import fold
+from ..store import content_hash, ingest_record, queries
+from ..store.models import (Article, Document, DocumentMention, Event, EventDocument, Person, PersonPosition,
+                            Province)
+from . import data, tracker
+from .app import get_session, require_reader, require_writer
+
+MAX_LIMIT = 200
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null at the end.")
+
+
+class TextIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=2_000_000)
+    id: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=2000)
+    published: dt.date | None = None
+    source: str | None = Field(None, max_length=2000)
+
+
+class Stored(BaseModel):
+    id: int
+    ref: str
+    new: bool
+
+
+def _cursor(last_id: int | None) -> str | None:
+    return base64.urlsafe_b64encode(str(last_id).encode()).decode() if last_id is not None else None
+
+
+def _after(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError:
+        raise HTTPException(400, "bad cursor") from None
+
+
+def _page(items: list[dict], rows: list, limit: int) -> Page:
+    more = len(rows) > limit
+    return Page(items=items[:limit], next_cursor=_cursor(rows[limit - 1].id) if more else None)
+
+
+def _since(col, value: dt.datetime | None):
+    return col >= value.replace(tzinfo=None) if value else True
+
+
+Limit = Query(50, ge=1, le=MAX_LIMIT)
+Cursor = Query(None, max_length=100, description="Opaque cursor from the previous page.")
+UpdatedSince = Query(None, description="Only items changed (their article ingested) at or after this time (UTC).")
+
+
+def create_api(parent: FastAPI) -> FastAPI:
+    api = FastAPI(title="vnpolicy API", version="1", openapi_url="/openapi.json", docs_url="/docs",
+                  redoc_url=None, dependencies=[Depends(require_reader)])
+    api.state = parent.state  # one engine, settings and cache for the whole app
+
+    @api.get("/documents", response_model=Page, tags=["documents"])
+    def documents(province: str | None = Query(None, max_length=100), q: str | None = Query(None, max_length=200),
+                  updated_since: dt.datetime | None = UpdatedSince, cursor: str | None = Cursor,
+                  limit: int = Limit, session: Session = Depends(get_session)):
+        """Documents, oldest first; ``province`` keeps those cited by its articles, ``q`` matches
+        key, symbol or alias (case and diacritics ignored)."""
+        stmt = select(Document).where(Document.id > _after(cursor))
+        if province:
+            stmt = stmt.where(Document.id.in_(select(DocumentMention.document_id).join(Article).where(
+                Article.province_id.in_(queries.province_ids(session, province)))))
+        if q:
+            stmt = stmt.where(Document.id.in_([d.id for d in queries.find_documents(session, q)]))
+        if updated_since:
+            stmt = stmt.where(Document.id.in_(select(DocumentMention.document_id).join(Article).where(
+                _since(Article.ingested_at, updated_since))))
+        rows = session.scalars(stmt.order_by(Document.id).limit(limit + 1)).all()
+        return _page([data.document_dict(d) for d in rows], rows, limit)
+
+    def _doc(session: Session, doc_id: int) -> Document:
+        d = session.get(Document, doc_id)
+        if d is None:
+            raise HTTPException(404, "no such document")
+        return d
+
+    @api.get("/documents/{doc_id}", tags=["documents"])
+    def document(doc_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+        d = _doc(session, doc_id)
+        n = session.scalar(select(func.count()).select_from(DocumentMention).where(DocumentMention.document_id == d.id))
+        return data.document_dict(d) | {"aliases": sorted(a.alias for a in d.aliases), "articles": n,
+                                        "relations": tracker.relations(d.key)}
+
+    @api.get("/documents/{doc_id}/coverage", tags=["documents"])
+    def coverage(doc_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+        """Units × stages: event counts and the latest event of each cell."""
+        return data.coverage_json(session, _doc(session, doc_id))
+
+    @api.get("/events", response_model=Page, tags=["events"])
+    def events(province: str | None = Query(None, max_length=100), doc: str | None = Query(None, max_length=200),
+               kind: str | None = Query(None, enum=list(EVENT_KINDS)), since: dt.date | None = None,
+               updated_since: dt.datetime | None = UpdatedSince, cursor: str | None = Cursor,
+               limit: int = Limit, session: Session = Depends(get_session)):
+        """Events by id (ingest order), filtered as ``vnpolicy events``."""
+        stmt = data.events_query().where(Event.id > _after(cursor))
+        if province:
+            stmt = stmt.where(Event.province_id.in_(queries.province_ids(session, province)))
+        if doc:
+            ids = [d.id for d in queries.find_documents(session, doc)]
+            stmt = stmt.where(Event.id.in_(select(EventDocument.event_id).where(EventDocument.document_id.in_(ids))))
+        if kind:
+            stmt = stmt.where(Event.kind == kind)
+        if since:
+            stmt = stmt.where(func.coalesce(Event.date, Article.published) >= since)
+        if updated_since:
+            stmt = stmt.where(_since(Article.ingested_at, updated_since))
+        rows = session.scalars(stmt.order_by(Event.id).limit(limit + 1)).all()
+        return _page([data.event_dict(e) for e in rows], rows, limit)
+
+    @api.get("/events/{event_id}", tags=["events"])
+    def event(event_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+        e = session.scalar(data.events_query().where(Event.id == event_id))
+        if e is None:
+            raise HTTPException(404, "no such event")
+        return data.event_dict(e)
+
+    @api.get("/people", response_model=Page, tags=["people"])
+    def people(name: str | None = Query(None, max_length=200), updated_since: dt.datetime | None = UpdatedSince,
+               cursor: str | None = Cursor, limit: int = Limit, session: Session = Depends(get_session)):
+        """People; ``name`` matches folded (no diacritics needed), as ``vnpolicy people``."""
+        stmt = select(Person).where(Person.id > _after(cursor))
+        if name:
+            stmt = stmt.where(Person.folded.contains(" ".join(fold(name).split()), autoescape=True))
+        if updated_since:
+            stmt = stmt.where(Person.id.in_(select(PersonPosition.person_id).join(Article).where(
+                _since(Article.ingested_at, updated_since))))
+        rows = session.scalars(stmt.order_by(Person.id).limit(limit + 1)).all()
+        return _page([{"id": p.id, "name": p.name, "scope": p.scope} for p in rows], rows, limit)
+
+    @api.get("/people/{person_id}", tags=["people"])
+    def person(person_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+        p = session.get(Person, person_id)
+        if p is None:
+            raise HTTPException(404, "no such person")
+        return data.person_page(session, p)
+
+    @api.get("/provinces", tags=["provinces"])
+    def provinces(updated_since: dt.datetime | None = UpdatedSince,
+                  session: Session = Depends(get_session)) -> list[dict[str, Any]]:
+        """Every province articles name, with its 2025 unit and event count (a short list: no paging)."""
+        rows = data.provinces(session)
+        if updated_since:
+            changed = set(session.scalars(select(Article.province_id).where(
+                _since(Article.ingested_at, updated_since)).distinct()))
+            names = {p.name for p in session.scalars(select(Province).where(Province.id.in_(changed)))}
+            rows = [r for r in rows if r["name"] in names]
+        return rows
+
+    @api.get("/provinces/{name}", tags=["provinces"])
+    def province(name: str, session: Session = Depends(get_session)) -> dict[str, Any]:
+        prov = data.province_row(session, name)
+        if prov is None:
+            raise HTTPException(404, "no such province")
+        page = data.province_page(session, prov)
+        page["missing"] = [e.key for e in page["missing"]]
+        return page
+
+    @api.get("/search", tags=["search"])
+    def search(q: str = Query(..., min_length=1, max_length=200), province: str | None = Query(None, max_length=100),
+               document: str | None = Query(None, max_length=200), kind: str | None = Query(None, enum=list(EVENT_KINDS)),
+               year: int | None = Query(None, ge=1900, le=2200),
+               session: Session = Depends(get_session)) -> dict[str, Any]:
+        """Articles, documents and people; diacritics optional; facets over the article hits."""
+        return data.search(session, q, province, document, kind, year)
+
+    @api.get("/reviews/due", tags=["reviews"])
+    def due(status: str | None = Query(None, enum=["overdue", "upcoming", "done"]),
+            horizon_days: int = Query(365, ge=0, le=3650),
+            session: Session = Depends(get_session)) -> list[dict[str, Any]]:
+        """Reviews (sơ kết, tổng kết) the registry's documents schedule, overdue first."""
+        rows = tracker.due_reviews(session, horizon_days=horizon_days)
+        return [r.to_dict() for r in rows if not status or r.status == status]
+
+    @api.get("/articles", response_model=Page, tags=["articles"])
+    def articles(province: str | None = Query(None, max_length=100), updated_since: dt.datetime | None = UpdatedSince,
+                 cursor: str | None = Cursor, limit: int = Limit, session: Session = Depends(get_session)):
+        """Articles (id, ref, title, dates); the record of each at ``/articles/{id}``."""
+        stmt = select(Article).where(Article.id > _after(cursor)).options(
+            load_only(Article.id, Article.ext_id, Article.title, Article.published, Article.ingested_at,
+                      Article.source))
+        if province:
+            stmt = stmt.where(Article.province_id.in_(queries.province_ids(session, province)))
+        if updated_since:
+            stmt = stmt.where(_since(Article.ingested_at, updated_since))
+        rows = session.scalars(stmt.order_by(Article.id).limit(limit + 1)).all()
+        return _page([{"id": a.id, "ref": a.ext_id, "title": a.title, "published": data.iso(a.published),
+                       "source": a.source, "updated": data.iso(a.ingested_at)} for a in rows], rows, limit)
+
+    @api.get("/articles/{article_id}", tags=["articles"])
+    def article(article_id: int, text: bool = True, session: Session = Depends(get_session)) -> dict[str, Any]:
+        """The article's record as stored, every fact with its evidence span into ``text``."""
+        a = session.get(Article, article_id)
+        if a is None:
+            raise HTTPException(404, "no such article")
+        return data.article_record(session, a).to_dict(with_text=text)
+
+    @api.post("/extract", tags=["extract"])
+    def extract(body: TextIn) -> dict[str, Any]:
+        """The record for posted text, not stored."""
+        art = article_from_text(body.text, body.id or "posted", title=body.title,
+                                published=body.published.isoformat() if body.published else None,
+                                source=body.source)
+        return run_extract(art).to_dict()
+
+    @api.post("/articles", response_model=Stored, status_code=201, tags=["articles"],
+              dependencies=[Depends(require_writer)])
+    def store(body: TextIn, session: Session = Depends(get_session)):
+        """Extract and store posted text (needs a token: ``Authorization: Bearer …``)."""
+        art = article_from_text(body.text, body.id or "posted", title=body.title,
+                                published=body.published.isoformat() if body.published else None,
+                                source=body.source)
+        record = run_extract(art)
+        new = ingest_record(session, record)
+        session.commit()
+        row = session.scalar(select(Article).where(Article.content_hash == content_hash(record)))
+        return Stored(id=row.id, ref=row.ext_id, new=new)
+
+    return api

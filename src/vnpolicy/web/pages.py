@@ -1,0 +1,279 @@
+"""Server-rendered pages: plain HTML and CSS, no script needed."""
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.request
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import ingest as readers
+from ..extract import extract
+from ..record import Article as RawArticle, Record
+from ..store import ingest_record
+from ..store.models import Article, Document, DocumentMention, Event, Person, PersonPosition
+from . import data, highlight, tilemap, tokens
+from .app import (SESSION_COOKIE, Reader, cached, check_csrf, csrf_token, editor, get_session, lang_of, render,
+                  sign)
+from .i18n import translator
+
+router = APIRouter(dependencies=[Reader])
+MAX_UPLOAD = 10 << 20
+URL_TIMEOUT_S = 15
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: Session = Depends(get_session)):
+    return cached(request, session, lambda: render(request, "home.html", data.home(session)))
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(request: Request, session: Session = Depends(get_session)):
+    def build():
+        n = (select(func.count()).where(DocumentMention.document_id == Document.id)
+             .correlate(Document).scalar_subquery())
+        rows = session.execute(select(Document, n).order_by(n.desc(), Document.key).limit(500)).all()
+        return render(request, "documents.html", {"docs": [data.document_dict(d) | {"articles": k}
+                                                           for d, k in rows]})
+    return cached(request, session, build)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document(request: Request, doc_id: int, session: Session = Depends(get_session)):
+    def build():
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            return _missing(request)
+        page = data.document_page(session, doc)
+        t = translator(lang_of(request))
+        page["map_old"] = tilemap.render(page["province_counts"], False, title=t("map_old"))
+        page["map_new"] = tilemap.render(page["province_counts"], True, title=t("map_new"))
+        page["chart"] = _chart(page["timeline"], t("timeline"))
+        return render(request, "document.html", page)
+    return cached(request, session, build)
+
+
+@router.get("/provinces", response_class=HTMLResponse)
+def provinces(request: Request, session: Session = Depends(get_session)):
+    def build():
+        rows = data.provinces(session)
+        t = translator(lang_of(request))
+        counts = {r["name"]: r["events"] for r in rows}
+        return render(request, "provinces.html", {"provinces": rows,
+                                                  "map_old": tilemap.render(counts, False, title=t("map_old")),
+                                                  "map_new": tilemap.render(counts, True, title=t("map_new"))})
+    return cached(request, session, build)
+
+
+@router.get("/provinces/{name}", response_class=HTMLResponse)
+def province(request: Request, name: str, session: Session = Depends(get_session)):
+    def build():
+        prov = data.province_row(session, name)
+        if prov is None:
+            return _missing(request)
+        return render(request, "province.html", data.province_page(session, prov))
+    return cached(request, session, build)
+
+
+def _article_view(request: Request, session: Session, a: Article, focus_event: int | None):
+    record = data.article_record(session, a)
+    event_ids = session.scalars(select(Event.id).where(Event.article_id == a.id).order_by(Event.seq)).all()
+    anchors = [f"ev-{i}" for i in event_ids]
+    marks = highlight.facts(record, anchors)
+    focus = f"ev-{focus_event}" if focus_event else None
+    return render(request, "article.html", {
+        "article": a, "record": record, "event_ids": event_ids, "focus": focus,
+        "body": highlight.render(record.text, marks, focus),
+        "record_json": json.dumps(record.to_dict(with_text=False), ensure_ascii=False, indent=1),
+        "focus_event": session.get(Event, focus_event) if focus_event else None,
+        "kinds": highlight.KINDS})
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event(request: Request, event_id: int, session: Session = Depends(get_session)):
+    def build():
+        e = session.get(Event, event_id)
+        if e is None:
+            return _missing(request)
+        return _article_view(request, session, e.article, e.id)
+    return cached(request, session, build)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: int, session: Session = Depends(get_session)):
+    def build():
+        a = session.get(Article, article_id)
+        if a is None:
+            return _missing(request)
+        return _article_view(request, session, a, None)
+    return cached(request, session, build)
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(request: Request, session: Session = Depends(get_session)):
+    def build():
+        n = func.count(func.distinct(PersonPosition.article_id))
+        rows = session.execute(select(Person.id, Person.name, Person.scope, n).join(PersonPosition)
+                               .group_by(Person.id).order_by(n.desc(), Person.name).limit(300)).all()
+        return render(request, "people.html", {"people": rows})
+    return cached(request, session, build)
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person(request: Request, person_id: int, session: Session = Depends(get_session)):
+    def build():
+        p = session.get(Person, person_id)
+        if p is None:
+            return _missing(request)
+        return render(request, "person.html", data.person_page(session, p))
+    return cached(request, session, build)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = "", province: str | None = None, document: str | None = None,
+           kind: str | None = None, year: int | None = None, session: Session = Depends(get_session)):
+    def build():
+        res = data.search(session, q, province, document, kind, year) if q.strip() else None
+        chosen = {"province": province, "document": document, "kind": kind, "year": year}
+        return render(request, "search.html", {"q": q, "res": res, "chosen": chosen})
+    return cached(request, session, build)
+
+
+def _missing(request: Request) -> HTMLResponse:
+    return render(request, "error.html", {"message": translator(lang_of(request))("not_found")}, 404)
+
+
+def _chart(timeline: list[tuple[str, int]], title: str) -> str:
+    """Events by month as an inline SVG bar chart (one bar per month from first to last)."""
+    from html import escape
+    if not timeline:
+        return ""
+    counts = dict(timeline)
+    y0, m0 = map(int, timeline[0][0].split("-"))
+    y1, m1 = map(int, timeline[-1][0].split("-"))
+    months = []
+    y, m = y0, m0
+    while (y, m) <= (y1, m1) and len(months) < 240:
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    top = max(counts.values())
+    bw, h, pad = max(4, min(24, 720 // len(months))), 120, 24
+    w = bw * len(months) + 2 * pad
+    bars = []
+    for i, mo in enumerate(months):
+        n = counts.get(mo, 0)
+        bh = round((h - 10) * n / top) if n else 0
+        x = pad + i * bw
+        bars.append(f'<rect x="{x + 1}" y="{h - bh}" width="{bw - 2}" height="{bh}"><title>{mo}: {n}</title></rect>')
+        if mo.endswith("-01") or i == 0:
+            bars.append(f'<text x="{x}" y="{h + 14}">{mo[:4]}</text>')
+    return (f'<svg class="chart" viewBox="0 0 {w} {h + 20}" width="{w}" height="{h + 20}" role="img" '
+            f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+            f'<line x1="{pad}" y1="{h}" x2="{w - pad}" y2="{h}"/>{"".join(bars)}'
+            f'<text x="{pad}" y="10">max {top}</text></svg>')
+
+
+# ---------------------------------------------------------------- editor: sign-in and ingest
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request):
+    return render(request, "login.html", {"error": None})
+
+
+@router.post("/login")
+def login(request: Request, token: str = Form(...)):
+    tok = tokens.check(request.app.state.settings.tokens_file, token.strip())
+    if tok is None:
+        return render(request, "login.html", {"error": "token"}, 401)
+    resp = RedirectResponse("/ingest", status_code=303)
+    resp.set_cookie(SESSION_COOKIE, f"{tok.id}.{sign(request.app.state.settings, 'editor:' + tok.id)}",
+                    httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")):
+    check_csrf(request, csrf)
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+def _signed_in(request: Request):
+    if editor(request) is None:
+        raise HTTPException(303, headers={"Location": "/login"})
+
+
+@router.get("/ingest", response_class=HTMLResponse, dependencies=[Depends(_signed_in)])
+def ingest_form(request: Request):
+    return render(request, "ingest.html", {"csrf": csrf_token(request), "records": [], "errors": [],
+                                           "stored": None, "text": "", "urls": ""})
+
+
+def _read_uploads(files: list[UploadFile], errors: list[str]) -> list[RawArticle]:
+    out = []
+    import tempfile
+    for f in files:
+        if not f.filename:
+            continue
+        raw = f.file.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            errors.append(f"{f.filename}: > {MAX_UPLOAD >> 20} MiB")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(f.filename).name
+            path.write_bytes(raw)
+            out.extend(readers.read_paths([path], on_error=errors.append))
+    return out
+
+
+def _read_urls(urls: str, errors: list[str]) -> list[RawArticle]:
+    from ..page import article_from_html
+    out = []
+    for url in (u.strip() for u in urls.splitlines()):
+        if not url:
+            continue
+        if not url.startswith(("http://", "https://")):
+            errors.append(f"{url}: not an http(s) URL")
+            continue
+        try:
+            with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
+                html = resp.read(MAX_UPLOAD).decode(resp.headers.get_content_charset() or "utf-8", "replace")
+            out.append(article_from_html(html, url.rstrip("/").rsplit("/", 1)[-1] or "url", url))
+        except Exception as exc:  # network errors of every kind are reported, not raised
+            errors.append(f"{url}: {exc}")
+    return out
+
+
+@router.post("/ingest", response_class=HTMLResponse, dependencies=[Depends(_signed_in)])
+def ingest(request: Request, csrf: str = Form(""), action: str = Form("preview"), text: str = Form(""),
+           title: str = Form(""), published: str = Form(""), urls: str = Form(""),
+           records_json: str = Form(""), files: list[UploadFile] | None = None,
+           session: Session = Depends(get_session)):
+    """Preview extracts and shows the records; Save stores the previewed records as shown."""
+    check_csrf(request, csrf)
+    errors: list[str] = []
+    stored = None
+    if action == "save" and records_json:
+        records = [Record.from_dict(d) for d in json.loads(records_json)]
+        stored = []
+        for r in records:
+            stored.append((r.id, ingest_record(session, r)))
+        session.commit()
+    else:
+        raws: list[RawArticle] = []
+        if text.strip():
+            raws.append(readers.article_from_text(text, "web-" + secrets.token_hex(4), title=title or None,
+                                                  published=published or None))
+        raws += _read_uploads(files or [], errors)
+        raws += _read_urls(urls, errors)
+        records = [extract(a) for a in raws]
+    previews = [{"record": r, "json": json.dumps(r.to_dict(with_text=False), ensure_ascii=False, indent=1),
+                 "body": highlight.render(r.text, highlight.facts(r))} for r in records]
+    return render(request, "ingest.html", {
+        "csrf": csrf_token(request), "records": previews, "errors": errors, "stored": stored, "text": text,
+        "urls": urls, "records_json": json.dumps([r.to_dict() for r in records], ensure_ascii=False)})

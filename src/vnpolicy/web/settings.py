@@ -1,0 +1,45 @@
+"""How the web app runs: where tokens live, whether reading needs a token, the cookie secret."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("VNPOLICY_CONFIG") or user_config_dir("vnpolicy"))
+
+
+def _secret(folder: Path) -> bytes:
+    """A secret shared by every worker of one installation, made once (signs cookies, CSRF tokens)."""
+    if env := os.environ.get("VNPOLICY_SECRET"):
+        return env.encode()
+    path = folder / "web-secret"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+@dataclass
+class Settings:
+    #: Reads (pages, API GETs, feeds) need a token too: for deployments that are not open.
+    closed_reads: bool = field(default_factory=lambda: os.environ.get("VNPOLICY_CLOSED_READS", "") not in ("", "0"))
+    config: Path = field(default_factory=config_dir)
+    #: Seconds a rendered read is reused while the store has not changed (0: never).
+    cache_seconds: float = 30.0
+    secret: bytes = b""
+
+    def __post_init__(self) -> None:
+        self.config = Path(self.config)
+        if not self.secret:
+            self.secret = _secret(self.config)
+
+    @property
+    def tokens_file(self) -> Path:
+        return self.config / "tokens.json"
