@@ -71,6 +71,7 @@ EXPECTED = {
         not_people=["Hồng Quân"]),
 }
 
+STEMS = sorted(EXPECTED)
 runner = CliRunner()
 
 
@@ -94,7 +95,7 @@ def parse_json(out: str) -> list[dict]:
 
 
 def test_examples_cover_every_file():
-    assert sorted(p.stem for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".html")) == sorted(EXPECTED)
+    assert sorted(p.stem for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".html")) == STEMS
 
 
 @pytest.fixture(scope="module")
@@ -103,33 +104,19 @@ def records() -> dict[str, dict]:
     return {r["id"]: r for r in parse_json(cli("extract", *files, "--jsonl"))}
 
 
-# (aspect, stem) -> why the extractor does not find it yet; these run as xfail
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("documents", "07-an-giang"):
-        "a State symbol without its year (01/CT-TTg) is not keyed with the year of its issue date",
-    ("events", "07-an-giang"):
-        "one meeting with two purposes ('quán triệt X và sơ kết 5 năm Y') gives one event, not two",
-}
-
-
-def cases(aspect: str) -> list:
-    return [pytest.param(stem, marks=pytest.mark.xfail(reason=KNOWN_GAPS[aspect, stem], strict=False))
-            if (aspect, stem) in KNOWN_GAPS else stem for stem in sorted(EXPECTED)]
-
-
-@pytest.mark.parametrize("stem", cases("published"))
+@pytest.mark.parametrize("stem", STEMS)
 def test_published_and_province(records, stem):
     assert (records[stem]["published"], records[stem]["province"]) == \
         (EXPECTED[stem]["published"], EXPECTED[stem]["province"])
 
 
-@pytest.mark.parametrize("stem", cases("documents"))
+@pytest.mark.parametrize("stem", STEMS)
 def test_documents(records, stem):
     keys = [d["key"] for d in records[stem]["documents"]]
     assert keys == EXPECTED[stem]["documents"]
 
 
-@pytest.mark.parametrize("stem", cases("events"))
+@pytest.mark.parametrize("stem", STEMS)
 def test_events(records, stem):
     want = EXPECTED[stem]["events"]
     got = [(e["kind"], e["period"], e["date"], e["documents"]) for e in records[stem]["events"]]
@@ -140,7 +127,7 @@ def test_events(records, stem):
             assert g[3] == docs
 
 
-@pytest.mark.parametrize("stem", cases("people"))
+@pytest.mark.parametrize("stem", STEMS)
 def test_people(records, stem):
     people = {p["name"]: p for p in records[stem]["people"]}
     for name, facts in EXPECTED[stem]["people"].items():
@@ -153,7 +140,7 @@ def test_people(records, stem):
         assert name not in people, "a photo credit or byline is not a person of the record"
 
 
-@pytest.mark.parametrize("stem", cases("awards"))
+@pytest.mark.parametrize("stem", STEMS)
 def test_awards(records, stem):
     got = [(a["kind"], a["collectives"], a["individuals"]) for a in records[stem]["awards"]]
     assert got == EXPECTED[stem].get("awards", [])
@@ -168,7 +155,7 @@ def test_html_page_keeps_only_the_article(records):
         assert chrome not in rec["text"]
 
 
-@pytest.mark.parametrize("stem", sorted(EXPECTED))
+@pytest.mark.parametrize("stem", STEMS)
 def test_evidence_points_at_the_fact(records, stem):
     """Evidence spans cover each document's number and each person's name in the record's text."""
     rec = records[stem]

@@ -30,6 +30,8 @@ import os
 import resource
 import socket
 import time
+import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -94,16 +96,16 @@ def extract_partition(name: str, items: list[sources.Item], out: str) -> dict:
 
     from .extract import extract
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     records: list[dict] = []
     errors: list[dict] = []
     for item in items:
-        def fail(reason: str, ident: str = item.default_id) -> None:
+        def fail(reason: str, ident: str = item.default_id, place: str = item.where) -> None:
             where, _, rest = reason.partition(": ")
-            if rest and where.startswith(item.where):  # readers prefix their reasons with the place
+            if rest and where.startswith(place):  # readers prefix their reasons with the place
                 errors.append({"where": where, "id": ident, "reason": rest})
             else:
-                errors.append({"where": item.where, "id": ident, "reason": reason})
+                errors.append({"where": place, "id": ident, "reason": reason})
         try:
             arts = sources.articles(item, on_error=fail)
         except InputError as exc:
@@ -124,7 +126,8 @@ def extract_partition(name: str, items: list[sources.Item], out: str) -> dict:
     _write_jsonl(root / "jsonl" / f"{_part(name)}.jsonl", records)
     _write_jsonl(root / "errors" / f"{_part(name)}.jsonl", errors)
     return {"partition": name, "items": len(items), "records": len(records), "errors": len(errors),
-            "seconds": round(time.perf_counter() - started, 3), "worker": f"{socket.gethostname()}:{os.getpid()}",
+            "seconds": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
+            "worker": f"{socket.gethostname()}:{os.getpid()}",
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
@@ -137,6 +140,7 @@ class Progress:
     records: int = 0
     errors: int = 0
     input_errors: int = 0
+    failed_partitions: int = 0  # tasks lost as a whole: their articles are errors, redone by a rerun
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # worker → peak RSS
 
 
@@ -194,11 +198,13 @@ def _client(scheduler: str, workers: int | None):
         return Client(scheduler)
     try:
         import bokeh  # noqa: F401  (the dashboard needs it)
-        dashboard = ":0"
+        dashboard = "127.0.0.1:8787"  # loopback only; Dask moves to a free port if taken
     except ImportError:
         dashboard = None
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=dashboard, silence_logs=logging.ERROR)
+    with warnings.catch_warnings():  # "port 8787 in use": the link printed is the one in use
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=dashboard, silence_logs=logging.ERROR)
     return Client(cluster)
 
 
@@ -240,6 +246,7 @@ def run(inputs: list[str | Path], out: str | Path, scheduler: str = "local", wor
                      client.cluster.scheduler.services else None)
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1)) + 2
         pending = as_completed()
+        run_id = uuid.uuid4().hex[:12]  # task keys unique on a shared scheduler
         held: dict = {}  # future → (name, items): what a lost task failed on
 
         def settle(future) -> None:
@@ -250,8 +257,8 @@ def run(inputs: list[str | Path], out: str | Path, scheduler: str = "local", wor
                 _write_jsonl(out / "errors" / f"{_part(name)}.jsonl",
                              [{"where": i.where, "id": i.default_id, "reason": f"task failed: {exc!r}"}
                               for i in items])
-                info = {"partition": name, "items": len(items), "records": 0, "errors": len(items),
-                        "failed": repr(exc)}
+                info = {"partition": name, "items": len(items), "records": 0, "errors": len(items)}
+                progress.failed_partitions += 1
                 for ext, sub in ((".parquet", "parquet"), (".jsonl", "jsonl")):
                     (out / sub / f"{_part(name)}{ext}").unlink(missing_ok=True)
             else:
@@ -273,7 +280,7 @@ def run(inputs: list[str | Path], out: str | Path, scheduler: str = "local", wor
                 progress.records += done[name]["records"]
                 progress.errors += done[name]["errors"]
                 continue
-            future = client.submit(extract_partition, name, chunk, str(out), pure=False, key=f"bulk-{name}")
+            future = client.submit(extract_partition, name, chunk, str(out), key=f"bulk-{run_id}-{name}")
             held[future] = (name, chunk)
             pending.add(future)
             while len(held) >= window:
@@ -292,7 +299,7 @@ def run(inputs: list[str | Path], out: str | Path, scheduler: str = "local", wor
                      "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                      "partitions": progress.partitions + progress.skipped, "skipped": progress.skipped,
                      "records": progress.records, "errors": progress.errors + progress.input_errors,
-                     "input_errors": progress.input_errors,
+                     "input_errors": progress.input_errors, "failed_partitions": progress.failed_partitions,
                      "peak_rss_mb": progress.peak_rss_mb,
                      "outputs": {"parquet": "parquet/", "jsonl": "jsonl/", "errors": "errors.jsonl"}})
     _write_manifest(out, manifest)

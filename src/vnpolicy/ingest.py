@@ -26,7 +26,7 @@ from .text import InputError, decode
 __all__ = ["InputError", "MAX_ARTICLE_BYTES", "read_path", "read_paths", "article_from_text"]
 
 OnError = Callable[[str], None]
-MAX_ARTICLE_BYTES = 64 << 20
+MAX_ARTICLE_BYTES = 16 << 20  # a larger page or text is a dump, not one article
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
 _LOG = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ input in memory, whatever the input's size.
 """
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import re
@@ -111,7 +112,6 @@ def _warc(path: Path, on_error: OnError) -> Iterator[Item]:
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh, arc2warc=True)
             for record in records:
-                offset = records.get_record_offset()
                 if record.rec_type not in ("response", "resource"):
                     continue
                 http = record.http_headers
@@ -123,6 +123,7 @@ def _warc(path: Path, on_error: OnError) -> Iterator[Item]:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
+                offset = records.get_record_offset()  # only valid once the content is read
                 where = f"{path}@{offset}"
                 if len(data) > MAX_ARTICLE_BYTES:
                     on_error(f"{where}: larger than {MAX_ARTICLE_BYTES >> 20} MiB, not one article")
@@ -130,6 +131,17 @@ def _warc(path: Path, on_error: OnError) -> Iterator[Item]:
                 yield Item("html", where, url_id(url) if url else f"{_stem(path)}-{offset}", (url or None, data))
     except (OSError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
         on_error(f"{path}: unreadable after offset {offset} ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A Parquet row as a JSON-like item: scalars kept, dates and timestamps as ISO text."""
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, (dt.date, dt.datetime)):
+            out[k] = v.isoformat()
+        elif isinstance(v, (str, int, float, bool)):
+            out[k] = v
+    return out
 
 
 def _parquet(path: Path, on_error: OnError) -> Iterator[Item]:
@@ -142,8 +154,7 @@ def _parquet(path: Path, on_error: OnError) -> Iterator[Item]:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH):
                 for obj in batch.to_pylist():
                     row += 1
-                    yield Item("row", f"{path}#{row}", f"{_stem(path)}-{row}",
-                               {k: v for k, v in obj.items() if isinstance(v, (str, int, float, bool))})
+                    yield Item("row", f"{path}#{row}", f"{_stem(path)}-{row}", _plain(obj))
     except (OSError, pa.ArrowException) as exc:
         on_error(f"{path}: unreadable after row {row} ({exc})")
 

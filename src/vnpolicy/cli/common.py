@@ -10,13 +10,43 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from typer.core import TyperGroup
 
 from ..store import open_store
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Vietnamese news → policy-implementation records.")
 err = Console(stderr=True)
+
+_HINTS = (("readonly", "the database file or its folder is read-only"),
+          ("disk is full", "the disk is full; what was stored before is intact: free space and rerun"),
+          ("no space left", "the disk is full; free space and rerun"),
+          ("unable to open", "check the database path and its folder's permissions"))
+
+
+class _Commands(TyperGroup):
+    """Runs one command; a database or file-system failure ends it with one clear line and
+    exit code 1, never a traceback (a full disk or a read-only database is the user's to fix)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            if isinstance(exc, DBAPIError):
+                reason = f"database error: {exc.orig}"
+            elif isinstance(exc, OSError):
+                reason = (f"{exc.filename}: " if exc.filename else "") + str(exc.strerror or exc)
+            else:
+                reason = f"database error: {str(exc).splitlines()[0]}"
+            hint = next((h for key, h in _HINTS if key in reason.lower()), None)
+            err.print(f"[red]error[/red] {escape(reason)}" + (f" ({escape(hint)})" if hint else ""))
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(cls=_Commands, no_args_is_help=True, add_completion=False,
+                  help="Vietnamese news → policy-implementation records.")
 
 
 @app.callback()

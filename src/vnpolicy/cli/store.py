@@ -15,6 +15,8 @@ from ..ingest import read_paths
 from ..record import EVENT_KINDS
 from ..store import describe, ingest_record, queries
 from ..store import search as store_search
+from ..track import people as track_people
+from ..track.relations import relations as track_relations
 from .common import DB, JSON, _out, _print_json, _session, _table, app, err
 
 _PROGRESS_AFTER_S = 2.0
@@ -96,9 +98,11 @@ def documents(province: str | None = typer.Option(None, "--province",
 @app.command()
 def document(key: str = typer.Argument(..., help="Key, symbol or alias (case and diacritics ignored)."),
              db: str | None = DB, as_json: bool = JSON):
-    """One document: its facts, aliases, the articles citing it and the events linked to it."""
+    """One document: its facts, aliases, the articles citing it, the events linked to it, and its
+    relations (replaces / replaced by, implements / implemented by, co-mentioned documents)."""
     with _session(db) as s:
-        found = [queries.document_detail(s, d) for d in queries.find_documents(s, key)]
+        found = [queries.document_detail(s, d) | {"relations": track_relations(s, d)}
+                 for d in queries.find_documents(s, key)]
     if as_json:
         _print_json(found)
     else:
@@ -121,6 +125,16 @@ def _show_document(d: dict) -> None:
            [[e["date"], e["kind"], e["period"], e["organizer"], e["province"], e["article"]] for e in d["events"]])
     _table("Cited by", ["article", "published", "province", "title"],
            [[a["id"], a["published"], a["province"], a["title"]] for a in d["articles"]])
+    r = d["relations"]
+    rows = [["replaces", x["key"], x["issued"], None, None] for x in r["replaces"]]
+    rows += [["replaced by", x["key"], x["issued"], None, None] for x in r["replaced_by"]]
+    rows += [["implements", x["key"] or x["text"], x["published"], x["province"], x["article"]]
+             for x in r["implements"]]
+    rows += [["implemented by", x["key"] or x["text"], x["published"], x["province"], x["article"]]
+             for x in r["implemented_by"]]
+    rows += [["co-mentioned", x["key"], None, x["scope"] or None, f"{x['articles']} articles"]
+             for x in r["co_mentions"]]
+    _table("Relations", ["relation", "document", "date", "province", "article"], rows)
 
 
 def _kind(value: str | None) -> str | None:
@@ -155,16 +169,21 @@ def events(province: str | None = typer.Option(None, "--province", help='Provinc
 @app.command()
 def person(name: str = typer.Argument(..., help="Name, with or without diacritics."),
            db: str | None = DB, as_json: bool = JSON):
-    """A person's positions over time, with dates and provinces."""
+    """A person's positions over time: first and last dates seen, provinces and articles.
+
+    Namesakes are one person only with a compatible province or title history
+    (the same name in two provinces stays two people unless a central title joins them)."""
     with _session(db) as s:
-        found = queries.find_people(s, name)
+        found = track_people.find(s, name)
     if as_json:
         _print_json(found)
     else:
         for p in found:
-            _table(f"{p['name']} ({p['scope'] or 'no province'}), {len(p['articles'])} articles",
-                   ["date", "rank", "position", "province", "article"],
-                   [[r["date"], r["rank"], r["position"], r["province"], r["article"]] for r in p["positions"]])
+            _table(f"{p['name']} ({', '.join(p['provinces']) or 'no province'}), {len(p['articles'])} articles"
+                   + (f", {', '.join(p['ranks'])}" if p["ranks"] else ""),
+                   ["first", "last", "position", "province", "articles"],
+                   [[t["first"], t["last"], t["position"], ", ".join(t["provinces"]), ", ".join(t["articles"])]
+                    for t in p["timeline"]])
     if not found:
         err.print(f"no person matches {escape(name)!r}")
         raise typer.Exit(1)

@@ -72,7 +72,8 @@ _ABBREV = re.compile(r"\s*\((?:sau\s+đây\s+)?(?:gọi\s+tắt(?:\s+là)?|viế
 _SUBJECT_STOP = re.compile(
     rf"(?:[.;!?\n]|\(|\s+và\s+(?:các\s+)?{_TYPE_RE}\b|,\s+{_TYPE_RE}\s+(?:số\s+)?\d|\s+(?:cho|tới|đến)\s+(?:gần\s+)?\d|\s+(?:tại|trong)\s+(?:hội nghị|Hội nghị)"
     rf"|,\s+(?:ngày|sáng|chiều|tại|do|với|đồng\s+thời|nhằm|qua\s+đó)\b|\s+được\s+tổ\s+chức|\s+diễn\s+ra"
-    rf"|\s+và\s+(?:[Hh]ội\s+nghị|tổ\s+chức)|\s+(?:đã|đang|sẽ|vừa)\s+)")
+    rf"|\s+và\s+(?:[Hh]ội\s+nghị|tổ\s+chức|sơ\s+kết|tổng\s+kết|quán\s+triệt|triển\s+khai|giao\s+ban|diễn\s+tập|đánh\s+giá)"
+    rf"|\s+(?:đã|đang|sẽ|vừa)\s+)")
 
 _BODY_CODES = (
     (re.compile(r"(?i)quân\s+ủy\s+trung\s+ương|quân\s+uỷ\s+trung\s+ương|QUTW"), "QUTW"),
@@ -267,7 +268,6 @@ def _find_mentions(text: str, m: str) -> list[Mention]:
         for men in chain:
             found.append(men)
             take(men.start, men.end)
-        take(x.start(), pos)
     for x in BARE_SYMBOL.finditer(m):
         if free(x.start(), x.end()):
             group += 1
@@ -437,16 +437,14 @@ def extract_mentions(text: str, m: str, published: PartialDate | None) -> list[M
         _build_symbol(men)
     # references without a symbol ("Nghị quyết số 24", "NQ 44", "Nghị định số 21 của Chính phủ")
     # join a citation of the same type and number that has one
-    with_symbol = [x for x in mentions if x.symbol]
+    citations = _first_citations(mentions)
     for men in mentions:
         if men.symbol or not men.number:
             continue
-        for f in with_symbol:
-            if f.number == men.number and _same_family(f.type, men.type) and \
-                    (not men.issuer or _body_code(men.issuer) == _body_code(f.issuer) or not f.issuer):
-                men.extras["ref"] = f
-                men.short = False
-                break
+        ref = _citation_for(citations, men)
+        if ref is not None:
+            men.extras["ref"] = ref
+            men.short = False
     for men in mentions:
         if "ref" not in men.extras:
             _resolve_key(men, before, reg)
@@ -464,6 +462,35 @@ def extract_mentions(text: str, m: str, published: PartialDate | None) -> list[M
     return [x for x in mentions if x.key]
 
 
+def _family(typ: str | None) -> str | None:
+    return "Quy định" if typ == "Quyết định" else typ
+
+
+def _first_citations(mentions: list[Mention]) -> dict[tuple, dict]:
+    """First mention with a symbol per (number, type family): overall, without issuer, per issuer body code.
+
+    An index rather than a scan, so that linking stays linear in the mentions."""
+    index: dict[tuple, dict] = {}
+    for i, f in enumerate(mentions):
+        if not f.symbol:
+            continue
+        slot = index.setdefault((f.number, _family(f.type)), {})
+        slot.setdefault("any", (i, f))
+        slot.setdefault(("code", _body_code(f.issuer)) if f.issuer else "bare", (i, f))
+    return index
+
+
+def _citation_for(index: dict[tuple, dict], men: Mention) -> Mention | None:
+    """The first citation of the same type and number whose issuer does not contradict ``men``'s."""
+    slot = index.get((men.number, _family(men.type)))
+    if not slot:
+        return None
+    if not men.issuer:
+        return slot["any"][1]
+    found = [c for c in (slot.get("bare"), slot.get(("code", _body_code(men.issuer)))) if c]
+    return min(found, key=lambda c: c[0])[1] if found else None
+
+
 def _unify_symbols(mentions: list[Mention]) -> None:
     """One symbol, one key: a mention without the year takes the year another mention gave."""
     keys: dict[str, set[str]] = {}
@@ -475,10 +502,6 @@ def _unify_symbols(mentions: list[Mention]) -> None:
             men.key = next(iter(keys[men.symbol]))
             if men.entry is None:
                 men.entry = next((x.entry for x in mentions if x.key == men.key and x.entry), None)
-
-
-def _same_family(a: str | None, b: str | None) -> bool:
-    return a == b or {a, b} <= {"Quy định", "Quyết định"}
 
 
 def _unique_central(reg, men: Mention, before: str | None):

@@ -14,6 +14,7 @@ documents.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..record import Document, Event, Span
@@ -90,8 +91,38 @@ def _segments(m: str, s: int, e: int, mentions: list[Mention]) -> list[_Seg]:
     return segs
 
 
-def _docs_between(mentions: list[Mention], a: int, b: int) -> list[Mention]:
-    return [x for x in mentions if a <= x.start < b]
+class _Mentions(list):
+    """The article's mentions in their own order, with a lookup by position that is a binary
+    search, not a scan: one scan per sentence or segment made long texts quadratic."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        super().__init__(mentions)
+        self._by_start = sorted((x.start, i) for i, x in enumerate(mentions))
+        self._starts = [st for st, _ in self._by_start]
+        self.groups: dict[int, list[Mention]] = {}
+        for x in mentions:
+            self.groups.setdefault(x.group, []).append(x)
+
+    def between(self, a: int, b: int) -> list[Mention]:
+        """Mentions starting in [a, b), in the article's order."""
+        lo, hi = bisect_left(self._starts, a), bisect_left(self._starts, b)
+        return [self[i] for i in sorted(i for _, i in self._by_start[lo:hi])]
+
+
+def _covered(spans: list[tuple[int, int]]):
+    """A test "is this offset inside one of the spans", by binary search over their merged union."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        elif a < b:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < merged[i][1]
+    return inside
 
 
 def _period(m: str, seg: _Seg) -> str | None:
@@ -158,7 +189,7 @@ def _clean_org(np: str) -> str | None:
     return np
 
 
-def _lead(m: str, sents: list[tuple[int, int]], mentions: list[Mention]) -> tuple[int, int] | None:
+def _lead(m: str, sents: list[tuple[int, int]], mentions: _Mentions) -> tuple[int, int] | None:
     """The sentence that reports the meeting."""
     strong, weak, docs_only = None, None, None
     for s, e in sents:
@@ -173,12 +204,12 @@ def _lead(m: str, sents: list[tuple[int, int]], mentions: list[Mention]) -> tupl
             break
         if weak is None and _MEETING.search(sent):
             weak = (s, e)
-        if docs_only is None and _docs_between(mentions, s, e) and re.search(r"(?i)quán\s+triệt|sơ\s+kết|tổng\s+kết", sent):
+        if docs_only is None and mentions.between(s, e) and re.search(r"(?i)quán\s+triệt|sơ\s+kết|tổng\s+kết", sent):
             docs_only = (s, e)
     return strong or weak or docs_only
 
 
-def _review_clauses(m: str, sents, period: str | None, mentions: list[Mention]) -> list[Mention]:
+def _review_clauses(m: str, sents, period: str | None, mentions: _Mentions) -> list[Mention]:
     """'Qua 5 năm (triển khai) thực hiện Nghị quyết 24 và Kết luận 31 ...': documents under review."""
     if not period:
         return []
@@ -186,13 +217,13 @@ def _review_clauses(m: str, sents, period: str | None, mentions: list[Mention]) 
     out = []
     rx = re.compile(rf"(?i)(?:qua|sau|trong)\s+0?{n}\s+{unit}\s+(?:triển\s+khai\s+)?(?:tổ\s+chức\s+)?thực\s+hiện\s+")
     for x in rx.finditer(m):
-        first = next((y for y in mentions if x.end() <= y.start <= x.end() + 3), None)
-        if first:
-            out.extend(y for y in mentions if y.group == first.group)
+        near = mentions.between(x.end(), x.end() + 4)
+        if near:
+            out.extend(mentions.groups[near[0].group])
     return out
 
 
-def _meeting_sentences(m: str, sents, kind: str, lead: tuple[int, int], mentions: list[Mention]) -> list[Mention]:
+def _meeting_sentences(m: str, sents, kind: str, lead: tuple[int, int], mentions: _Mentions) -> list[Mention]:
     """'Hội nghị đã quán triệt ... Nghị quyết số 44-NQ/TW': documents of a meeting named without them."""
     verb = dict(_KINDS)[kind]
     rx = re.compile(rf"(?i)(?:hội\s+nghị|tại\s+hội\s+nghị)[^.;]{{0,60}}?(?:{verb})")
@@ -201,21 +232,22 @@ def _meeting_sentences(m: str, sents, kind: str, lead: tuple[int, int], mentions
         if (s, e) == lead or s < lead[0]:
             continue
         if rx.search(m, s, e):
-            out.extend(_docs_between(mentions, s, e))
+            out.extend(mentions.between(s, e))
     return out
 
 
 def extract_events(text: str, m: str, published: PartialDate | None, docs: list[Document],
                    mentions: list[Mention]) -> list[Event]:
     sents = sentences(m)
+    mentions = _Mentions(mentions)
     lead = _lead(m, sents, mentions)
     if lead is None:
         return []
     s, e = lead
     segs = _segments(m, s, e, mentions)
     organizer = _organizer(text, m, s, e)
-    cited = [(x.start, x.extras.get("tail", x.end)) for x in mentions]
-    days = [d for d in day_mentions(m, s, e) if not any(a <= d.start < b for a, b in cited)]
+    cited = _covered([(x.start, x.extras.get("tail", x.end)) for x in mentions])
+    days = [d for d in day_mentions(m, s, e) if not cited(d.start)]
     events: list[Event] = []
     doc_year = {d.key: int(d.key.rsplit("@", 1)[1]) for d in docs if "@" in d.key and d.key.rsplit("@", 1)[1].isdigit()}
     for d in docs:
@@ -223,7 +255,7 @@ def extract_events(text: str, m: str, published: PartialDate | None, docs: list[
             doc_year[d.key] = int(d.symbol.split("/")[1])
     years = None
     for i, seg in enumerate(segs):
-        linked = _docs_between(mentions, seg.start, seg.end)
+        linked = mentions.between(seg.start, seg.end)
         if i > 0 and not linked:
             continue
         period = _period(m, seg)

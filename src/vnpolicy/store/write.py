@@ -204,7 +204,7 @@ def ingest_record(session: Session, record: rec.Record) -> bool:
             session.add(DocumentRelation(kind="implements", source=source, source_text=rel.source_text,
                                          target=w.docs[rel.target_key], article_id=article.id,
                                          province=province, start=rel.start, end=rel.end))
-        meetings.assign_events(session, [e.id for e in events])
+        meetings.assign_events(session, events, article, province)
         for a in record.awards:
             start, end = _span(a.evidence)
             session.add(Award(article_id=article.id, event_id=events[0].id if len(events) == 1 else None,

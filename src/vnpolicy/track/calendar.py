@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..registry import Review
 from ..registry import load as load_registry
 from ..store.models import Document, Meeting, MeetingDocument, Province
-from .lifecycle import evidence, issued
+from .lifecycle import evidence
 
 CUSTOMARY = (Review("so_ket", years=5), Review("tong_ket", years=10))
 GRACE_DAYS = 180
@@ -44,21 +44,42 @@ def _period(r: Review) -> str:
     return f"{r.years} năm" if r.years else f"{r.months} tháng"
 
 
-def expected(doc: Document) -> tuple[list[Review], str]:
-    """The reviews a document expects and where that schedule comes from."""
-    entry = load_registry().get(doc.key)
-    if entry and entry.reviews:
-        return list(entry.reviews), "registry"
-    return list(CUSTOMARY), "customary"
-
-
-def _found(review: Review, due: dt.date, meetings: list[tuple]) -> tuple | None:
+def _found(review: Review, period: str, due: dt.date, meetings) -> tuple | None:
     """The earliest review meeting (id, kind, period, date) that fulfils ``review``."""
-    period = _period(review)
+    if not meetings:
+        return None
     hits = [m for m in meetings if m[2] == period]
     hits += [m for m in meetings if m[2] is None and m[1] == review.kind and m[3]
              and abs((m[3] - due).days) <= 366]
     return min(hits, key=lambda m: (m[3] or dt.date.max, m[0])) if hits else None
+
+
+def _plans(session: Session, doc_ids: set[int]) -> dict[int, tuple]:
+    """Per document with an issue date: (facts, basis, replacing keys, [(review, due date, label,
+    period, superseded before due)])."""
+    registry = {e.key: e for e in load_registry()}
+    replacing: dict[str, list] = defaultdict(list)
+    for e in registry.values():
+        for old in e.replaces:
+            replacing[old].append(e)
+    plans = {}
+    rows = session.execute(select(Document.id, Document.key, Document.scope, Document.subject, Document.issued)
+                           .where(Document.id.in_(doc_ids)))
+    for doc_id, key, scope, subject, day in rows:
+        entry = registry.get(key)
+        start = day or (dt.date.fromisoformat(entry.issued) if entry and entry.issued else None)
+        if start is None:
+            continue
+        reviews, basis = (list(entry.reviews), "registry") if entry and entry.reviews else (list(CUSTOMARY),
+                                                                                             "customary")
+        later = replacing.get(key, [])
+        schedule = []
+        for r in reviews:
+            when = _add(start, r.years or 0, r.months or 0)
+            schedule.append((r, when, f"{r.kind} {_period(r)}", _period(r),
+                             any(e.issued and e.issued <= when.isoformat() for e in later)))
+        plans[doc_id] = ({"key": key, "scope": scope, "subject": subject}, basis, [e.key for e in later], schedule)
+    return plans
 
 
 def due(session: Session, today: dt.date | None = None, within_days: int | None = None,
@@ -86,22 +107,19 @@ def due(session: Session, today: dt.date | None = None, within_days: int | None 
     held: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for doc_id, unit, *meeting in session.execute(reviews_q):
         held[doc_id, unit].append(tuple(meeting))
-    docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_({p[0] for p in pairs})))}
-    registry = load_registry()
+    plans = _plans(session, {p[0] for p in pairs})
+    horizon = today + dt.timedelta(days=within_days) if within_days is not None else None
     rows = []
     for doc_id, unit, province in pairs:
-        doc = docs[doc_id]
-        start = issued(doc)
-        if start is None:
+        plan = plans.get(doc_id)
+        if plan is None:
             continue
-        reviews, basis = expected(doc)
-        replaced = [e for e in registry.replaced_by(doc.key) if e.issued]
-        for review in reviews:
-            when = _add(start, review.years or 0, review.months or 0)
-            hit = _found(review, when, held.get((doc_id, unit), []))
+        doc, basis, replaced, schedule = plan
+        for review, when, label, period, superseded in schedule:
+            hit = _found(review, period, when, held.get((doc_id, unit), ()))
             if hit:
                 status = "found"
-            elif any(e.issued <= when.isoformat() for e in replaced):
+            elif superseded:
                 status = "superseded"
             elif when > today:
                 status = "upcoming"
@@ -109,17 +127,16 @@ def due(session: Session, today: dt.date | None = None, within_days: int | None 
                 status = "due"
             else:
                 status = "no report found"
-            if within_days is not None and (status in ("found", "superseded")
-                                            or when > today + dt.timedelta(days=within_days)):
+            if horizon is not None and (status in ("found", "superseded") or when > horizon):
                 continue
-            rows.append({"document": doc.key, "scope": doc.scope, "subject": doc.subject, "unit": unit,
-                         "province": province, "review": f"{review.kind} {_period(review)}", "kind": review.kind,
+            rows.append({"document": doc["key"], "scope": doc["scope"], "subject": doc["subject"], "unit": unit,
+                         "province": province, "review": label, "kind": review.kind,
                          "expected": when.isoformat(), "basis": basis, "status": status,
-                         "superseded_by": [e.key for e in replaced],
+                         "superseded_by": replaced,
                          "found": {"meeting": hit[0], "kind": hit[1], "period": hit[2],
                                    "date": hit[3].isoformat() if hit[3] else None} if hit else None})
     found_ids = sorted({r["found"]["meeting"] for r in rows if r["found"]})
-    reports = evidence(session, found_ids)
+    reports = evidence(session, found_ids, text=False)
     for r in rows:
         if r["found"]:
             r["found"]["reports"] = reports[r["found"]["meeting"]]

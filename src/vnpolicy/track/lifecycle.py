@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .. import gazetteer
 from ..registry import load as load_registry
@@ -72,42 +72,47 @@ def _meetings(session: Session, doc_ids: list[int], province_ids: list[int] | No
     return [(mid, stage_of(kind, period), d, unit, *rest) for mid, kind, period, d, unit, *rest in session.execute(q)]
 
 
-def evidence(session: Session, meeting_ids: list[int]) -> dict[int, list[dict]]:
-    """The reports of each meeting: article, dates and the evidence sentence, earliest first."""
+def evidence(session: Session, meeting_ids: list[int], text: bool = True) -> dict[int, list[dict]]:
+    """The reports of each meeting: article, dates and the evidence span (with its sentence when
+    ``text``), earliest first."""
     out: dict[int, list[dict]] = defaultdict(list)
+    sentence = (func.substr(Article.text, Event.start + 1, Event.end - Event.start) if text
+                else Event.start.label("no_text"))
     for chunk in range(0, len(meeting_ids), 500):
         ids = meeting_ids[chunk:chunk + 500]
         q = (select(EventMeeting.meeting_id, Event.id, Article.ext_id, Article.source, Article.published,
-                    Event.date, Event.start, Event.end,
-                    func.substr(Article.text, Event.start + 1, Event.end - Event.start))
+                    Event.date, Event.start, Event.end, sentence)
              .join(Event, Event.id == EventMeeting.event_id).join(Article, Article.id == Event.article_id)
              .where(EventMeeting.meeting_id.in_(ids)).order_by(Article.published, Event.id))
-        for mid, eid, ext, source, published, date, start, end, text in session.execute(q):
+        for mid, eid, ext, source, published, date, start, end, body in session.execute(q):
+            span = None if start is None else {"start": start, "end": end, **({"text": body} if text else {})}
             out[mid].append({"event": eid, "article": ext, "source": source, "published": _iso(published),
-                             "date": _iso(date), "evidence": None if start is None else
-                             {"start": start, "end": end, "text": text}})
+                             "date": _iso(date), "evidence": span})
     return out
 
 
 def _programmes(session: Session, doc_ids: list[int], province_ids: list[int] | None = None) -> list[dict]:
-    """Implements statements naming the documents, as ``programme`` stages of the article's province."""
-    q = (select(DocumentRelation, Article.ext_id, Article.published, Province.name, Province.military_region,
-                Province.new_unit, func.substr(Article.text, DocumentRelation.start + 1,
-                                               DocumentRelation.end - DocumentRelation.start))
+    """Implements statements naming the documents, as ``programme`` stages of the article's province
+    (or of the implementing document's own province)."""
+    source = aliased(Document)
+    q = (select(DocumentRelation.source_text, DocumentRelation.start, DocumentRelation.end, source.key,
+                source.scope, source.issued, Article.ext_id, Article.published, Province.name,
+                Province.military_region, Province.new_unit,
+                func.substr(Article.text, DocumentRelation.start + 1, DocumentRelation.end - DocumentRelation.start))
          .join(Article, Article.id == DocumentRelation.article_id)
+         .outerjoin(source, source.id == DocumentRelation.source_id)
          .outerjoin(Province, Province.id == DocumentRelation.province_id)
          .where(DocumentRelation.target_id.in_(doc_ids), DocumentRelation.kind == "implements"))
     if province_ids is not None:
         q = q.where(DocumentRelation.province_id.in_(province_ids))
     out = []
-    for rel, ext, published, province, region, new_unit, text in session.execute(q):
-        src = rel.source
-        out.append({"stage": "programme", "date": (src.issued if src and src.issued else published),
-                    "unit": (src.scope if src and src.scope else province) or "", "province": province,
-                    "military_region": region, "new_unit": new_unit,
-                    "document": src.key if src else None, "title": rel.source_text,
+    for title, start, end, key, scope, src_issued, ext, published, province, region, new_unit, text in \
+            session.execute(q):
+        out.append({"stage": "programme", "date": src_issued or published, "unit": scope or province or "",
+                    "province": province, "military_region": region, "new_unit": new_unit,
+                    "document": key, "title": title,
                     "reports": [{"article": ext, "published": _iso(published),
-                                 "evidence": {"start": rel.start, "end": rel.end, "text": text}}]})
+                                 "evidence": {"start": start, "end": end, "text": text}}]})
     return out
 
 
@@ -128,9 +133,13 @@ def lifecycle(session: Session, doc: Document, province_ids: list[int] | None = 
         unit_entry(p["unit"], p["province"], p["military_region"], p["new_unit"])["stages"].append(
             {"stage": "programme", "date": _iso(p["date"]), "document": p["document"], "title": p["title"],
              "reports": p["reports"]})
+    day, later = issued(doc), superseded_by(doc)
     for u in units.values():
         u["stages"].sort(key=lambda s: (stage_key(s["stage"]), s["date"] or ""))
-    return {"key": doc.key, "scope": doc.scope, "issued": _iso(issued(doc)), "superseded_by": superseded_by(doc),
+        if day:
+            u["stages"].insert(0, {"stage": "issued", "date": _iso(day)})
+        u["stages"] += [{"stage": "superseded", "date": r["date"], "document": r["key"]} for r in later]
+    return {"key": doc.key, "scope": doc.scope, "issued": _iso(day), "superseded_by": later,
             "units": sorted(units.values(), key=lambda u: (u["province"] or "~", u["unit"]))}
 
 

@@ -10,16 +10,19 @@ other —, their units agree (a report without an organiser agrees with any)
 and they share a document. Two events of one article are never merged (one
 meeting with two purposes is two events by the record contract).
 
-Matching is incremental: :func:`assign` places one new event, so ingest keeps
-meetings current; :func:`ensure` places every event that has none yet (a bulk
-load that bypassed ingest, a store made before the tracker existed).
+Matching runs in memory over the meetings of the reports' provinces and
+dates, so placing one article's events (:func:`assign_events`, called by
+ingest) and placing a whole bulk load (:func:`ensure`) cost a few queries
+each, not a few per event.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ..store.models import (Article, Event, EventDocument, EventMeeting, Meeting, MeetingDocument,
@@ -50,6 +53,23 @@ class Report:
         return unit_of(self.organizer, self.province)
 
 
+@dataclass(eq=False)
+class _Meeting:
+    """A meeting as matching sees it: its row's fields and what its reports contributed."""
+
+    id: int | None
+    kind: str
+    period: str | None
+    date: dt.date | None
+    province_id: int | None
+    unit: str
+    docs: set[int] = field(default_factory=set)
+    articles: set[int] = field(default_factory=set)
+    named: bool = False  # some report named the organiser
+    new_docs: set[int] = field(default_factory=set)
+    changed: bool = False
+
+
 def kinds_agree(a: str, period_a: str | None, b: str, period_b: str | None) -> bool:
     if a in _VAGUE or b in _VAGUE:
         return True
@@ -58,96 +78,161 @@ def kinds_agree(a: str, period_a: str | None, b: str, period_b: str | None) -> b
     return a == b or {a, b} == {"so_ket", "tong_ket"} and period_a is not None and period_a == period_b
 
 
-def _units_agree(report: Report, meeting: Meeting, reports: list[tuple[int, str | None]]) -> bool:
-    """A report without organiser agrees with any unit; so does a meeting none of whose reports
-    named one; otherwise the units must be equal."""
-    if report.organizer is None or all(org is None for _, org in reports):
-        return True
-    return report.unit == meeting.unit
-
-
-def _candidates(session: Session, r: Report) -> list[Meeting]:
-    lag = dt.timedelta(days=LAG_DAYS)
-    q = select(Meeting).where(Meeting.date.between(r.date - lag, r.date + lag))
-    q = q.where(Meeting.province_id == r.province_id if r.province_id is not None
-                else Meeting.province_id.is_(None))
-    return list(session.scalars(q))
-
-
-def _matches(session: Session, r: Report, m: Meeting) -> bool:
-    reports = session.execute(select(Event.article_id, Event.organizer).join(
-        EventMeeting, EventMeeting.event_id == Event.id).where(EventMeeting.meeting_id == m.id)).all()
-    if any(article == r.article_id for article, _ in reports):
+def _matches(r: Report, m: _Meeting) -> bool:
+    if r.article_id in m.articles or not kinds_agree(r.kind, r.period, m.kind, m.period):
         return False
-    if not kinds_agree(r.kind, r.period, m.kind, m.period) or not _units_agree(r, m, reports):
+    if r.organizer is not None and m.named and r.unit != m.unit:
         return False
-    docs = set(session.scalars(select(MeetingDocument.document_id).where(MeetingDocument.meeting_id == m.id)))
-    if docs and r.documents:
-        return bool(docs & r.documents)
+    if m.docs and r.documents:
+        return bool(m.docs & r.documents)
     # A report naming no document matches only a meeting of the same stated kind and unit.
     return r.kind == m.kind and r.kind not in _VAGUE and r.organizer is not None and r.unit == m.unit
 
 
-def assign(session: Session, r: Report) -> int:
-    """Place one report in its meeting (an existing one it matches, else a new one); the meeting id."""
-    meeting = None
-    if r.date is not None:
-        found = [m for m in _candidates(session, r) if _matches(session, r, m)]
-        found.sort(key=lambda m: (abs((m.date - r.date).days), m.id))
-        meeting = found[0] if found else None
-    if meeting is None:
-        meeting = Meeting(kind=r.kind, period=r.period, date=r.date, province_id=r.province_id, unit=r.unit)
-        session.add(meeting)
-        session.flush()
-    else:
-        if _RANK.get(r.kind, 2) > _RANK.get(meeting.kind, 2):
-            meeting.kind = r.kind
-        meeting.period = meeting.period or r.period
-        meeting.date = min(meeting.date, r.date)
-        if r.organizer is not None and meeting.unit == (r.province or ""):
-            meeting.unit = r.unit
-    session.execute(insert(EventMeeting).values(event_id=r.event_id, meeting_id=meeting.id))
-    known = set(session.scalars(select(MeetingDocument.document_id).where(MeetingDocument.meeting_id == meeting.id)))
-    new = r.documents - known
-    if new:
-        session.execute(insert(MeetingDocument), [{"meeting_id": meeting.id, "document_id": d} for d in sorted(new)])
-    return meeting.id
+def _merge(m: _Meeting, r: Report) -> None:
+    if _RANK.get(r.kind, 2) > _RANK.get(m.kind, 2):
+        m.kind = r.kind
+    if r.organizer is not None and not m.named:
+        m.unit, m.named = r.unit, True
+    m.period = m.period or r.period
+    m.date = min(m.date, r.date)
+    m.changed = True
 
 
-def _reports(session: Session, event_ids: list[int] | None = None) -> list[Report]:
-    """Reports of the given events (default: every event without a meeting), oldest first."""
-    q = (select(Event.id, Event.article_id, Event.kind, Event.period,
-                func.coalesce(Event.date, Article.published), Event.province_id, Province.name, Event.organizer)
-         .join(Article, Article.id == Event.article_id).outerjoin(Province, Province.id == Event.province_id))
-    if event_ids is None:
-        q = q.where(~select(EventMeeting.event_id).where(EventMeeting.event_id == Event.id).exists())
-    else:
-        q = q.where(Event.id.in_(event_ids))
-    rows = session.execute(q).all()
-    docs: dict[int, set[int]] = {row[0]: set() for row in rows}
-    for chunk in range(0, len(rows), 500):
-        ids = [row[0] for row in rows[chunk:chunk + 500]]
-        for event_id, doc_id in session.execute(select(EventDocument.event_id, EventDocument.document_id)
-                                                .where(EventDocument.event_id.in_(ids))):
-            docs[event_id].add(doc_id)
-    out = [Report(*row[:4], row[4] if isinstance(row[4], dt.date) or row[4] is None
-                  else dt.date.fromisoformat(row[4]), *row[5:], frozenset(docs[row[0]])) for row in rows]
-    out.sort(key=lambda r: (r.date is None, r.date or dt.date.min, r.event_id))
-    return out
+def _load(session: Session, reports: list[Report]) -> list[_Meeting]:
+    """Stored meetings that the dated reports could join (their provinces, their dates ± the lag)."""
+    dated = [r for r in reports if r.date]
+    if not dated:
+        return []
+    lag = dt.timedelta(days=LAG_DAYS)
+    provinces = {r.province_id for r in dated}
+    where = [Meeting.date.between(min(r.date for r in dated) - lag, max(r.date for r in dated) + lag),
+             or_(Meeting.province_id.in_(provinces - {None}),
+                 Meeting.province_id.is_(None) if None in provinces else False)]
+    found = {row.id: _Meeting(row.id, row.kind, row.period, row.date, row.province_id, row.unit)
+             for row in session.execute(select(Meeting.id, Meeting.kind, Meeting.period, Meeting.date,
+                                               Meeting.province_id, Meeting.unit).where(*where))}
+    if not found:
+        return []
+    for mid, doc in session.execute(select(MeetingDocument.meeting_id, MeetingDocument.document_id)
+                                    .join(Meeting, Meeting.id == MeetingDocument.meeting_id).where(*where)):
+        found[mid].docs.add(doc)
+    for mid, article, organizer in session.execute(
+            select(EventMeeting.meeting_id, Event.article_id, Event.organizer)
+            .join(Event, Event.id == EventMeeting.event_id)
+            .join(Meeting, Meeting.id == EventMeeting.meeting_id).where(*where)):
+        found[mid].articles.add(article)
+        found[mid].named |= organizer is not None
+    return list(found.values())
 
 
-def assign_events(session: Session, event_ids: list[int]) -> None:
-    """Place the given (just written) events in meetings."""
-    for r in _reports(session, event_ids):
-        assign(session, r)
+def place(session: Session, reports: Iterable[Report]) -> None:
+    """Place reports in meetings: each joins the closest matching meeting, else starts one."""
+    reports = sorted(reports, key=lambda r: (r.date is None, r.date or dt.date.min, r.event_id))
+    if not reports:
+        return
+    index: dict[tuple[int | None, dt.date], list[_Meeting]] = defaultdict(list)
+    for m in _load(session, reports):
+        index[m.province_id, m.date].append(m)
+    placed: list[tuple[int, _Meeting]] = []
+    created: list[_Meeting] = []
+    for r in reports:
+        best = None
+        if r.date is not None:
+            near = [m for k in range(-LAG_DAYS, LAG_DAYS + 1)
+                    for m in index.get((r.province_id, r.date + dt.timedelta(days=k)), ())]
+            near = [m for m in near if _matches(r, m)]
+            best = min(near, key=lambda m: (abs((m.date - r.date).days), m.id or 0), default=None)
+        if best is None:
+            best = _Meeting(None, r.kind, r.period, r.date, r.province_id, r.unit, named=r.organizer is not None)
+            created.append(best)
+            if r.date is not None:
+                index[r.province_id, r.date].append(best)
+        else:
+            old_date = best.date
+            _merge(best, r)
+            if best.date != old_date:
+                index[best.province_id, old_date].remove(best)
+                index[best.province_id, best.date].append(best)
+        best.articles.add(r.article_id)
+        best.new_docs |= r.documents - best.docs
+        best.docs |= r.documents
+        placed.append((r.event_id, best))
+    _write(session, created, {m for _, m in placed if m.id is not None}, placed)
+
+
+def _write(session: Session, created: list[_Meeting], touched: set[_Meeting],
+           placed: list[tuple[int, _Meeting]]) -> None:
+    if created:
+        rows = [{"kind": m.kind, "period": m.period, "date": m.date, "province_id": m.province_id, "unit": m.unit}
+                for m in created]
+        table = Meeting.__table__
+        ids = _reserve_ids(session, len(rows))
+        if ids:
+            session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids)])
+        else:
+            ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+        for m, mid in zip(created, ids):
+            m.id = mid
+    changed = [m for m in touched if m.changed]
+    if changed:
+        session.execute(update(Meeting), [{"id": m.id, "kind": m.kind, "period": m.period, "date": m.date,
+                                           "unit": m.unit} for m in changed])
+    session.execute(insert(EventMeeting.__table__), [{"event_id": e, "meeting_id": m.id} for e, m in placed])
+    docs = [{"meeting_id": m.id, "document_id": d} for m in {m for _, m in placed} for d in sorted(m.new_docs)]
+    if docs:
+        session.execute(insert(MeetingDocument.__table__), docs)
+    for _, m in placed:
+        m.new_docs.clear()
+
+
+def _reserve_ids(session: Session, n: int) -> list[int] | None:
+    """Ids for ``n`` new meetings, so a bulk of them is one executemany (RETURNING in parameter
+    order runs row by row); None for a few rows, or a database without a known way."""
+    if n < 20:
+        return None
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('meetings', 'id')) "
+                                         "FROM generate_series(1, :n)"), {"n": n}))
+    if dialect == "sqlite":
+        session.execute(text("UPDATE meetings SET id = id WHERE 0"))  # takes the write lock first
+        first = (session.scalar(select(func.max(Meeting.id))) or 0) + 1
+        return list(range(first, first + n))
+    return None
+
+
+def assign_events(session: Session, events: list[Event], article: Article, province: Province | None) -> None:
+    """Place one article's just-written events (ingest's path: no queries to rebuild them)."""
+    place(session, [Report(e.id, article.id, e.kind, e.period, e.date or article.published,
+                           province.id if province else None, province.name if province else None, e.organizer,
+                           frozenset(link.document_id for link in e.links)) for e in events])
+
+
+def _unplaced(session: Session) -> list[Report]:
+    """Reports of every event without a meeting."""
+    rows = session.execute(
+        select(Event.id, Event.article_id, Event.kind, Event.period, Event.date, Article.published,
+               Event.province_id, Province.name, Event.organizer)
+        .join(Article, Article.id == Event.article_id).outerjoin(Province, Province.id == Event.province_id)
+        .where(~select(EventMeeting.event_id).where(EventMeeting.event_id == Event.id).exists())).all()
+    if not rows:
+        return []
+    docs: dict[int, set[int]] = defaultdict(set)
+    for event_id, doc_id in session.execute(
+            select(EventDocument.event_id, EventDocument.document_id)
+            .where(~select(EventMeeting.event_id).where(EventMeeting.event_id == EventDocument.event_id).exists())):
+        docs[event_id].add(doc_id)
+    return [Report(eid, aid, kind, period, day or published, pid, pname, org, frozenset(docs[eid]))
+            for eid, aid, kind, period, day, published, pid, pname, org in rows]
 
 
 def ensure(session: Session) -> int:
-    """Place every event that has no meeting yet, committing; how many were placed."""
-    reports = _reports(session)
-    for r in reports:
-        assign(session, r)
+    """Place every event that has no meeting yet (a bulk load that bypassed ingest, a store made
+    before the tracker existed), committing; how many were placed."""
+    reports = _unplaced(session)
     if reports:
+        place(session, reports)
         session.commit()
     return len(reports)
 

@@ -10,14 +10,15 @@ joins them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store.models import Article, Person, PersonPosition, Province
+from ..store.models import Article, Event, Person, PersonPosition, Province
 from ..text import fold, match_form
 
 _ABBREVIATIONS = ((r"\bbch\b", "ban chap hanh"), (r"\btw\b", "trung uong"), (r"\bubnd\b", "uy ban nhan dan"),
@@ -31,8 +32,7 @@ _CENTRAL = re.compile(r"trung uong|chinh phu|quoc hoi|bo quoc phong|bo cong an|b
 
 def title_form(position: str) -> str:
     """Comparable form of a title: folded, abbreviations spelt out, "nguyên" (former) dropped."""
-    s = re.sub(r"[^\w\s]", " ", fold(match_form(position)))
-    s = " ".join(s.split())
+    s = " ".join(re.sub(r"[^\w\s]", " ", fold(match_form(position))).split())
     s = re.sub(r"^nguyen ", "", s)
     for pattern, repl in _ABBREVIATIONS:
         s = re.sub(pattern, repl, s).strip()
@@ -48,27 +48,24 @@ def cluster(rows: Iterable[tuple[int, str, set[str]]]) -> list[list[int]]:
     rows = list(rows)
     parent = {pid: pid for pid, _, _ in rows}
 
-    def find(x):
+    def root(x):
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a, b):
-        parent[find(a)] = find(b)
-
     scoped = [r for r in rows if r[1]]
     for a in scoped:
         for b in scoped:
-            if a[0] < b[0] and (a[1] == b[1] or {t for t in a[2] & b[2] if is_central(t)}):
-                union(a[0], b[0])
+            if a[0] < b[0] and (a[1] == b[1] or any(is_central(t) for t in a[2] & b[2])):
+                parent[root(a[0])] = root(b[0])
     for pid, _, titles in (r for r in rows if not r[1]):
-        sharing = {find(b[0]) for b in scoped if titles & b[2]}
+        sharing = {root(b[0]) for b in scoped if titles & b[2]}
         if len(sharing) == 1:
-            union(pid, sharing.pop())
+            parent[root(pid)] = sharing.pop()
     groups: dict[int, list[int]] = defaultdict(list)
     for pid, _, _ in rows:
-        groups[find(pid)].append(pid)
+        groups[root(pid)].append(pid)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
@@ -77,11 +74,13 @@ def _iso(d) -> str | None:
 
 
 def _identities(session: Session, people: list[Person]) -> list[dict]:
+    # An article without a date of its own is dated by the meetings it reports.
+    held = select(func.min(Event.date)).where(Event.article_id == PersonPosition.article_id).scalar_subquery()
     rows = session.execute(
-        select(PersonPosition, Article.ext_id, Province.name).join(Article, Article.id == PersonPosition.article_id)
+        select(PersonPosition, Article.ext_id, Province.name, func.coalesce(PersonPosition.article_date, held))
+        .join(Article, Article.id == PersonPosition.article_id)
         .outerjoin(Province, Province.id == PersonPosition.province_id)
-        .where(PersonPosition.person_id.in_([p.id for p in people]))
-        .order_by(PersonPosition.article_date.is_(None), PersonPosition.article_date, PersonPosition.id)).all()
+        .where(PersonPosition.person_id.in_([p.id for p in people]))).all()
     by_person: dict[int, list] = defaultdict(list)
     for r in rows:
         by_person[r[0].person_id].append(r)
@@ -90,40 +89,48 @@ def _identities(session: Session, people: list[Person]) -> list[dict]:
         by_name[p.folded].append(p)
     out = []
     for same_name in by_name.values():
-        scope = {p.id: p for p in same_name}
+        index = {p.id: p for p in same_name}
         groups = cluster((p.id, p.scope, {title_form(r[0].position) for r in by_person[p.id] if r[0].position})
                          for p in same_name)
         for ids in groups:
-            out.append(_identity(ids, scope, [r for pid in ids for r in by_person[pid]]))
+            out.append(_identity(ids, index, [r for pid in ids for r in by_person[pid]]))
     return sorted(out, key=lambda i: (i["name"], i["provinces"]))
 
 
+def _day(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _identity(ids: list[int], people: dict[int, Person], rows: list) -> dict:
-    rows = sorted(rows, key=lambda r: (r[0].article_date is None, r[0].article_date, r[0].id))
+    rows = sorted(((pos, ext, prov, _day(day)) for pos, ext, prov, day in rows),
+                  key=lambda r: (r[3] is None, r[3] or dt.date.min, r[0].id))
     titles: dict[str, dict] = {}
-    for pos, ext, province in rows:
+    for pos, ext, province, day in rows:
         if not pos.position:
             continue
         t = titles.setdefault(title_form(pos.position), {
-            "position": pos.position, "first": pos.article_date, "last": pos.article_date,
-            "provinces": [], "articles": [], "evidence": []})
-        if pos.article_date and (t["first"] is None or pos.article_date < t["first"]):
-            t["first"] = pos.article_date
-        if pos.article_date and (t["last"] is None or pos.article_date > t["last"]):
-            t["last"] = pos.article_date
+            "position": pos.position, "first": day, "last": day, "provinces": [], "articles": [], "evidence": []})
+        if day and (t["first"] is None or day < t["first"]):
+            t["first"] = day
+        if day and (t["last"] is None or day > t["last"]):
+            t["last"] = day
         if province and province not in t["provinces"]:
             t["provinces"].append(province)
         if ext not in t["articles"]:
             t["articles"].append(ext)
             t["evidence"].append({"article": ext, "start": pos.start, "end": pos.end})
-    timeline = sorted(titles.values(), key=lambda t: (t["first"] is None, t["first"] or 0, t["position"]))
-    ranks = list(dict.fromkeys(r[0].rank for r in rows if r[0].rank))
-    return {"id": f"P{ids[0]}", "name": people[ids[0]].name, "person_ids": ids,
-            "provinces": sorted({people[i].scope for i in ids if people[i].scope}),
-            "ranks": ranks, "first": _iso(min((r[0].article_date for r in rows if r[0].article_date), default=None)),
-            "last": _iso(max((r[0].article_date for r in rows if r[0].article_date), default=None)),
+    timeline = sorted(titles.values(), key=lambda t: (t["first"] is None, t["first"] or dt.date.min, t["position"]))
+    days = [r[3] for r in rows if r[3]]
+    provinces = sorted({people[i].scope for i in ids if people[i].scope})
+    return {"id": f"P{ids[0]}", "name": people[ids[0]].name, "scope": "; ".join(provinces), "person_ids": ids,
+            "provinces": provinces, "ranks": list(dict.fromkeys(r[0].rank for r in rows if r[0].rank)),
+            "first": _iso(min(days, default=None)), "last": _iso(max(days, default=None)),
             "articles": list(dict.fromkeys(r[1] for r in rows)),
-            "positions": [{**t, "first": _iso(t["first"]), "last": _iso(t["last"])} for t in timeline]}
+            "timeline": [{**t, "first": _iso(t["first"]), "last": _iso(t["last"])} for t in timeline],
+            "positions": [{"position": pos.position, "rank": pos.rank, "date": _iso(day), "province": province,
+                           "article": ext, "evidence": None if pos.start is None else
+                           {"start": pos.start, "end": pos.end}}
+                          for pos, ext, province, day in rows if pos.position]}
 
 
 def find(session: Session, name: str) -> list[dict]:
@@ -136,7 +143,7 @@ def find(session: Session, name: str) -> list[dict]:
 
 
 def all_identities(session: Session, batch: int = 2000) -> Iterable[dict]:
-    """Every person of the store, a name at a time (for exports)."""
+    """Every person of the store, a batch of names at a time (for exports)."""
     names = session.scalars(select(Person.folded).distinct().order_by(Person.folded)).all()
     for i in range(0, len(names), batch):
         people = session.scalars(select(Person).where(Person.folded.in_(names[i:i + batch]))).all()

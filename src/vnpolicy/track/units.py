@@ -11,6 +11,7 @@ write "Đảng ủy Quân sự tỉnh" and "Đảng ủy Quân sự tỉnh Đi�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import gazetteer
 from ..text import fold, match_form, normalise
@@ -43,6 +44,7 @@ def _with_province(head: str, province: str) -> str:
     return f"{head} {'thành phố' if province in _CITIES else 'tỉnh'} {province}"
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_of(organizer: str | None, province: str | None) -> str:
     """The implementing unit of a meeting: the province's name, a body's normalised name, or ''
     when neither the organiser nor the place is known."""

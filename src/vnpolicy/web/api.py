@@ -1,17 +1,16 @@
 """JSON API, mounted at ``/api/v1`` with its OpenAPI schema at ``/api/v1/openapi.json``.
 
-Lists page with opaque cursors (keyset on the row id, so a client paging
-while articles arrive neither skips nor repeats rows) and take
+Lists page with cursors (keyset on the row id, so a client paging while
+articles arrive neither skips nor repeats rows) and take
 ``updated_since``: an item is updated when an article that states it was
 ingested, so a client syncs only changes. Filters follow the CLI's.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
@@ -19,14 +18,23 @@ from sqlalchemy.orm import Session, load_only
 from ..extract import extract as run_extract
 from ..ingest import article_from_text
 from ..record import EVENT_KINDS
-from ..text import fold
 from ..store import content_hash, ingest_record, queries
-from ..store.models import (Article, Document, DocumentMention, Event, EventDocument, Person, PersonPosition,
-                            Province)
+from ..store.models import (
+    Article,
+    Document,
+    DocumentMention,
+    Event,
+    EventDocument,
+    Person,
+    PersonPosition,
+    Province,
+)
+from ..text import fold
 from . import data, tracker
-from .app import get_session, require_reader, require_writer
+from .app import DbSession, RowId, require_reader, require_writer
 
 MAX_LIMIT = 200
+Kind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
 
 
 class Page(BaseModel):
@@ -49,16 +57,11 @@ class Stored(BaseModel):
 
 
 def _cursor(last_id: int | None) -> str | None:
-    return base64.urlsafe_b64encode(str(last_id).encode()).decode() if last_id is not None else None
+    return str(last_id) if last_id is not None else None
 
 
 def _after(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except ValueError:
-        raise HTTPException(400, "bad cursor") from None
+    return int(cursor) if cursor else 0
 
 
 def _page(items: list[dict], rows: list, limit: int) -> Page:
@@ -70,20 +73,27 @@ def _since(col, value: dt.datetime | None):
     return col >= value.replace(tzinfo=None) if value else True
 
 
-Limit = Query(50, ge=1, le=MAX_LIMIT)
-Cursor = Query(None, max_length=100, description="Opaque cursor from the previous page.")
-UpdatedSince = Query(None, description="Only items changed (their article ingested) at or after this time (UTC).")
+# Parameter types shared by the lists (Annotated, so FastAPI copies them for each use).
+ProvinceP = Annotated[str | None, Query(max_length=100, description='A province, any spelling ("soc trang", "TPHCM").')]
+RefP = Annotated[str | None, Query(max_length=200)]
+CursorP = Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$",
+                                      description="`next_cursor` of the previous page (treat as opaque).")]
+LimitP = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+UpdatedSinceP = Annotated[dt.datetime | None, Query(
+    description="Only items changed (their article ingested) at or after this time (UTC).")]
 
 
 def create_api(parent: FastAPI) -> FastAPI:
     api = FastAPI(title="vnpolicy API", version="1", openapi_url="/openapi.json", docs_url="/docs",
                   redoc_url=None, dependencies=[Depends(require_reader)])
     api.state = parent.state  # one engine, settings and cache for the whole app
+    router = APIRouter(responses={401: {"description": "A token is required (writes; reads when closed)."},
+                                  404: {"description": "No such item."}})
 
-    @api.get("/documents", response_model=Page, tags=["documents"])
-    def documents(province: str | None = Query(None, max_length=100), q: str | None = Query(None, max_length=200),
-                  updated_since: dt.datetime | None = UpdatedSince, cursor: str | None = Cursor,
-                  limit: int = Limit, session: Session = Depends(get_session)):
+    @router.get("/documents", response_model=Page, tags=["documents"])
+    def documents(session: DbSession, province: ProvinceP = None, q: RefP = None,
+                  updated_since: UpdatedSinceP = None, cursor: CursorP = None,
+                  limit: LimitP = 50):
         """Documents, oldest first; ``province`` keeps those cited by its articles, ``q`` matches
         key, symbol or alias (case and diacritics ignored)."""
         stmt = select(Document).where(Document.id > _after(cursor))
@@ -98,29 +108,29 @@ def create_api(parent: FastAPI) -> FastAPI:
         rows = session.scalars(stmt.order_by(Document.id).limit(limit + 1)).all()
         return _page([data.document_dict(d) for d in rows], rows, limit)
 
-    def _doc(session: Session, doc_id: int) -> Document:
+    def _doc(session: Session, doc_id: RowId) -> Document:
         d = session.get(Document, doc_id)
         if d is None:
             raise HTTPException(404, "no such document")
         return d
 
-    @api.get("/documents/{doc_id}", tags=["documents"])
-    def document(doc_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/documents/{doc_id}", tags=["documents"])
+    def document(session: DbSession, doc_id: RowId) -> dict[str, Any]:
         d = _doc(session, doc_id)
         n = session.scalar(select(func.count()).select_from(DocumentMention).where(DocumentMention.document_id == d.id))
         return data.document_dict(d) | {"aliases": sorted(a.alias for a in d.aliases), "articles": n,
-                                        "relations": tracker.relations(d.key)}
+                                        "relations": tracker.relations(session, d)}
 
-    @api.get("/documents/{doc_id}/coverage", tags=["documents"])
-    def coverage(doc_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/documents/{doc_id}/coverage", tags=["documents"])
+    def coverage(session: DbSession, doc_id: RowId) -> dict[str, Any]:
         """Units × stages: event counts and the latest event of each cell."""
-        return data.coverage_json(session, _doc(session, doc_id))
+        return tracker.coverage(session, _doc(session, doc_id))
 
-    @api.get("/events", response_model=Page, tags=["events"])
-    def events(province: str | None = Query(None, max_length=100), doc: str | None = Query(None, max_length=200),
-               kind: str | None = Query(None, enum=list(EVENT_KINDS)), since: dt.date | None = None,
-               updated_since: dt.datetime | None = UpdatedSince, cursor: str | None = Cursor,
-               limit: int = Limit, session: Session = Depends(get_session)):
+    @router.get("/events", response_model=Page, tags=["events"])
+    def events(session: DbSession, province: ProvinceP = None, doc: RefP = None,
+               kind: Kind | None = None, since: dt.date | None = None,
+               updated_since: UpdatedSinceP = None, cursor: CursorP = None,
+               limit: LimitP = 50):
         """Events by id (ingest order), filtered as ``vnpolicy events``."""
         stmt = data.events_query().where(Event.id > _after(cursor))
         if province:
@@ -137,16 +147,17 @@ def create_api(parent: FastAPI) -> FastAPI:
         rows = session.scalars(stmt.order_by(Event.id).limit(limit + 1)).all()
         return _page([data.event_dict(e) for e in rows], rows, limit)
 
-    @api.get("/events/{event_id}", tags=["events"])
-    def event(event_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/events/{event_id}", tags=["events"])
+    def event(session: DbSession, event_id: RowId) -> dict[str, Any]:
         e = session.scalar(data.events_query().where(Event.id == event_id))
         if e is None:
             raise HTTPException(404, "no such event")
         return data.event_dict(e)
 
-    @api.get("/people", response_model=Page, tags=["people"])
-    def people(name: str | None = Query(None, max_length=200), updated_since: dt.datetime | None = UpdatedSince,
-               cursor: str | None = Cursor, limit: int = Limit, session: Session = Depends(get_session)):
+    @router.get("/people", response_model=Page, tags=["people"])
+    def people(session: DbSession, name: RefP = None,
+               updated_since: UpdatedSinceP = None,
+               cursor: CursorP = None, limit: LimitP = 50):
         """People; ``name`` matches folded (no diacritics needed), as ``vnpolicy people``."""
         stmt = select(Person).where(Person.id > _after(cursor))
         if name:
@@ -157,16 +168,15 @@ def create_api(parent: FastAPI) -> FastAPI:
         rows = session.scalars(stmt.order_by(Person.id).limit(limit + 1)).all()
         return _page([{"id": p.id, "name": p.name, "scope": p.scope} for p in rows], rows, limit)
 
-    @api.get("/people/{person_id}", tags=["people"])
-    def person(person_id: int, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/people/{person_id}", tags=["people"])
+    def person(session: DbSession, person_id: RowId) -> dict[str, Any]:
         p = session.get(Person, person_id)
         if p is None:
             raise HTTPException(404, "no such person")
         return data.person_page(session, p)
 
-    @api.get("/provinces", tags=["provinces"])
-    def provinces(updated_since: dt.datetime | None = UpdatedSince,
-                  session: Session = Depends(get_session)) -> list[dict[str, Any]]:
+    @router.get("/provinces", tags=["provinces"])
+    def provinces(session: DbSession, updated_since: UpdatedSinceP = None) -> list[dict[str, Any]]:
         """Every province articles name, with its 2025 unit and event count (a short list: no paging)."""
         rows = data.provinces(session)
         if updated_since:
@@ -176,8 +186,8 @@ def create_api(parent: FastAPI) -> FastAPI:
             rows = [r for r in rows if r["name"] in names]
         return rows
 
-    @api.get("/provinces/{name}", tags=["provinces"])
-    def province(name: str, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/provinces/{name}", tags=["provinces"])
+    def province(session: DbSession, name: str) -> dict[str, Any]:
         prov = data.province_row(session, name)
         if prov is None:
             raise HTTPException(404, "no such province")
@@ -185,25 +195,30 @@ def create_api(parent: FastAPI) -> FastAPI:
         page["missing"] = [e.key for e in page["missing"]]
         return page
 
-    @api.get("/search", tags=["search"])
-    def search(q: str = Query(..., min_length=1, max_length=200), province: str | None = Query(None, max_length=100),
-               document: str | None = Query(None, max_length=200), kind: str | None = Query(None, enum=list(EVENT_KINDS)),
-               year: int | None = Query(None, ge=1900, le=2200),
-               session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/search", tags=["search"])
+    def search(session: DbSession, q: str = Query(..., min_length=1, max_length=200),
+               province: ProvinceP = None,
+               document: RefP = None, kind: Kind | None = None,
+               year: int | None = Query(None, ge=1900, le=2200)) -> dict[str, Any]:
         """Articles, documents and people; diacritics optional; facets over the article hits."""
         return data.search(session, q, province, document, kind, year)
 
-    @api.get("/reviews/due", tags=["reviews"])
-    def due(status: str | None = Query(None, enum=["overdue", "upcoming", "done"]),
-            horizon_days: int = Query(365, ge=0, le=3650),
-            session: Session = Depends(get_session)) -> list[dict[str, Any]]:
-        """Reviews (sơ kết, tổng kết) the registry's documents schedule, overdue first."""
-        rows = tracker.due_reviews(session, horizon_days=horizon_days)
-        return [r.to_dict() for r in rows if not status or r.status == status]
+    @router.get("/reviews/due", tags=["reviews"])
+    def due(session: DbSession, province: ProvinceP = None, doc: RefP = None,
+            within_days: int | None = Query(365, ge=0, le=36500, description="Only reviews not yet found, "
+                                            "past due or due within this many days; omit for every review."),
+            all_reviews: bool = Query(False, description="Every expected review, found ones included.")
+            ) -> list[dict[str, Any]]:
+        """Expected reviews (sơ kết, tổng kết) per document and unit, with their status, as
+        ``vnpolicy due``; "no report found" means no article reports it, not that it was not held."""
+        pids = queries.province_ids(session, province) if province else None
+        dids = [d.id for d in queries.find_documents(session, doc)] if doc else None
+        return tracker.due_reviews(session, None if all_reviews else within_days, pids, dids)
 
-    @api.get("/articles", response_model=Page, tags=["articles"])
-    def articles(province: str | None = Query(None, max_length=100), updated_since: dt.datetime | None = UpdatedSince,
-                 cursor: str | None = Cursor, limit: int = Limit, session: Session = Depends(get_session)):
+    @router.get("/articles", response_model=Page, tags=["articles"])
+    def articles(session: DbSession, province: ProvinceP = None,
+                 updated_since: UpdatedSinceP = None,
+                 cursor: CursorP = None, limit: LimitP = 50):
         """Articles (id, ref, title, dates); the record of each at ``/articles/{id}``."""
         stmt = select(Article).where(Article.id > _after(cursor)).options(
             load_only(Article.id, Article.ext_id, Article.title, Article.published, Article.ingested_at,
@@ -216,15 +231,15 @@ def create_api(parent: FastAPI) -> FastAPI:
         return _page([{"id": a.id, "ref": a.ext_id, "title": a.title, "published": data.iso(a.published),
                        "source": a.source, "updated": data.iso(a.ingested_at)} for a in rows], rows, limit)
 
-    @api.get("/articles/{article_id}", tags=["articles"])
-    def article(article_id: int, text: bool = True, session: Session = Depends(get_session)) -> dict[str, Any]:
+    @router.get("/articles/{article_id}", tags=["articles"])
+    def article(session: DbSession, article_id: RowId, text: bool = True) -> dict[str, Any]:
         """The article's record as stored, every fact with its evidence span into ``text``."""
         a = session.get(Article, article_id)
         if a is None:
             raise HTTPException(404, "no such article")
         return data.article_record(session, a).to_dict(with_text=text)
 
-    @api.post("/extract", tags=["extract"])
+    @router.post("/extract", tags=["extract"])
     def extract(body: TextIn) -> dict[str, Any]:
         """The record for posted text, not stored."""
         art = article_from_text(body.text, body.id or "posted", title=body.title,
@@ -232,9 +247,9 @@ def create_api(parent: FastAPI) -> FastAPI:
                                 source=body.source)
         return run_extract(art).to_dict()
 
-    @api.post("/articles", response_model=Stored, status_code=201, tags=["articles"],
+    @router.post("/articles", response_model=Stored, status_code=201, tags=["articles"],
               dependencies=[Depends(require_writer)])
-    def store(body: TextIn, session: Session = Depends(get_session)):
+    def store(session: DbSession, body: TextIn):
         """Extract and store posted text (needs a token: ``Authorization: Bearer …``)."""
         art = article_from_text(body.text, body.id or "posted", title=body.title,
                                 published=body.published.isoformat() if body.published else None,
@@ -245,4 +260,5 @@ def create_api(parent: FastAPI) -> FastAPI:
         row = session.scalar(select(Article).where(Article.content_hash == content_hash(record)))
         return Stored(id=row.id, ref=row.ext_id, new=new)
 
+    api.include_router(router)
     return api

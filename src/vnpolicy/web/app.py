@@ -7,9 +7,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -18,11 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..store import open_store
 from ..store.models import Article
-from . import tokens
+from . import tokens, tracker
 from .i18n import LANGS, translator
 from .settings import Settings
 
-HERE = Path(__file__).parent
+HERE = FilePath(__file__).parent
 SESSION_COOKIE = "vnp_editor"
 
 
@@ -60,8 +61,6 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.cache = Cache(settings.cache_seconds)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["stages"] = ("quan_triet", "so_ket", "tong_ket", "giao_ban", "dien_tap", "danh_gia",
-                                       "khac")
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -132,7 +131,15 @@ def require_writer(request: Request) -> tokens.Token:
 
 def render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLResponse:
     lang = lang_of(request)
-    ctx = {"request": request, "t": translator(lang), "lang": lang, "editor": editor(request)} | ctx
+    t = translator(lang)
+
+    def stage_label(stage: str) -> str:
+        """ "so_ket 5 năm" → "Sơ kết 5 năm"; "issued" → its own label."""
+        head, _, rest = stage.partition(" ")
+        return " ".join(x for x in (t("issued_stage" if head == "issued" else head), rest) if x)
+
+    ctx = {"request": request, "t": t, "lang": lang, "editor": editor(request), "stage_label": stage_label,
+           "stage_kind": tracker.stage_kind} | ctx
     resp = request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
     if request.query_params.get("lang") in LANGS:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
@@ -156,3 +163,14 @@ def cached(request: Request, session: Session, build) -> HTMLResponse:
 
 
 Reader = Depends(require_reader)
+DbSession = Annotated[Session, Depends(get_session)]
+#: A row id in a URL: bounded to SQL's 64-bit integers.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+def from_environment() -> FastAPI:
+    """The app as ``vnpolicy serve`` configures it for each uvicorn worker (through the environment)."""
+    import os
+
+    return create_app(os.environ.get("VNPOLICY_WEB_DB"),
+                      Settings(cache_seconds=float(os.environ.get("VNPOLICY_WEB_CACHE", "30"))))

@@ -5,7 +5,7 @@ JSON-ready. Tracker-level answers come from :mod:`.tracker`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -14,18 +14,24 @@ from .. import gazetteer, registry
 from .. import record as rec
 from ..store import queries
 from ..store import search as store_search
-from ..store.models import (Article, Award, Document, DocumentMention, Event, EventDocument, Person,
-                            PersonPosition, Province)
+from ..store.models import (
+    Article,
+    Award,
+    Document,
+    DocumentMention,
+    Event,
+    EventDocument,
+    Person,
+    PersonPosition,
+    Province,
+)
+from ..store.search.terms import folded_words
 from ..text import fold
 from . import tracker
 
 
 def iso(d: dt.date | dt.datetime | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def when(e: Event) -> dt.date | None:
-    return e.date or e.article.published
 
 
 def event_dict(e: Event) -> dict:
@@ -44,53 +50,57 @@ def events_query():
             Article.id, Article.ext_id, Article.title, Article.published, Article.ingested_at))
 
 
+def event_list(session: Session, ids_stmt) -> list[dict]:
+    """Events as :func:`event_dict` makes them, for a select of event ids (in its order), with
+    three plain queries instead of ORM objects: pages list up to a hundred of them."""
+    ids = session.scalars(ids_stmt).all()
+    if not ids:
+        return []
+    links: dict[int, list[dict]] = {}
+    for eid, did, key in session.execute(
+            select(EventDocument.event_id, Document.id, Document.key).join(Document, Document.id == EventDocument.document_id)
+            .where(EventDocument.event_id.in_(ids)).order_by(EventDocument.event_id, EventDocument.seq)):
+        links.setdefault(eid, []).append({"id": did, "key": key})
+    rows = session.execute(
+        select(Event.id, Event.article_id, Article.ext_id, Article.title, Event.kind, Event.period, Event.date,
+               Article.published, Event.organizer, Province.name, Event.start, Event.end, Article.ingested_at)
+        .join(Article, Article.id == Event.article_id).outerjoin(Province, Province.id == Event.province_id)
+        .where(Event.id.in_(ids)))
+    by_id = {r[0]: {"id": r[0], "article": r[1], "article_ref": r[2], "title": r[3], "kind": r[4], "period": r[5],
+                    "date": iso(r[6]), "published": iso(r[7]), "organizer": r[8], "province": r[9],
+                    "documents": links.get(r[0], []),
+                    "evidence": {"start": r[10], "end": r[11]} if r[10] is not None else None,
+                    "updated": iso(r[12])} for r in rows}
+    return [by_id[i] for i in ids]
+
+
 def document_dict(d: Document) -> dict:
     return {"id": d.id, "key": d.key, "scope": d.scope, "type": d.type, "number": d.number, "symbol": d.symbol,
             "issued": iso(d.issued), "issuer": d.issuer, "subject": d.subject}
 
 
 def home(session: Session) -> dict:
-    latest = session.scalars(events_query().order_by(Event.date.desc().nulls_last(), Event.id.desc())
-                             .limit(10)).all()
-    reviews = tracker.due_reviews(session)
-    return {"totals": queries.totals(session), "latest": [event_dict(e) for e in latest],
-            "overdue": [r for r in reviews if r.status == "overdue"][:15],
-            "upcoming": [r for r in reviews if r.status == "upcoming"][:15]}
+    latest = event_list(session, select(Event.id).order_by(Event.date.desc().nulls_last(), Event.id.desc()).limit(10))
+    open_ = tracker.due_reviews(session, within_days=180)
+    return {"totals": queries.totals(session), "latest": latest,
+            "overdue": [r for r in open_ if r["status"] != "upcoming"][-15:][::-1],
+            "upcoming": [r for r in open_ if r["status"] == "upcoming"][:15]}
 
 
 def document_page(session: Session, doc: Document) -> dict:
-    cov = tracker.coverage(session, doc.id)
-    per_province = Counter()
-    for name, cells in cov.items():
-        if name:
-            per_province[gazetteer.canonical(name) or name] += sum(c.count for c in cells.values())
-    recent = session.scalars(events_query().join(EventDocument).where(EventDocument.document_id == doc.id)
-                             .order_by(Event.id.desc()).limit(20)).all()
+    cov = tracker.coverage_matrix(session, doc)
+    recent = event_list(session, select(EventDocument.event_id).where(EventDocument.document_id == doc.id)
+                        .order_by(EventDocument.event_id.desc()).limit(20))
     n_articles = session.scalar(select(func.count()).select_from(DocumentMention)
                                 .where(DocumentMention.document_id == doc.id))
-    entry = registry.load().get(doc.key)
+    rel = tracker.page_relations(session, doc)
+    keys = {r["key"] for group in rel.values() for r in group if r.get("key")}
+    ids = dict(session.execute(select(Document.key, Document.id).where(Document.key.in_(keys))).all()) if keys else {}
     return {"doc": document_dict(doc), "aliases": sorted(a.alias for a in doc.aliases),
-            "registry": entry, "relations": _relations(session, doc.key), "coverage": cov,
-            "stages": [s for s in tracker.STAGES if any(s in c for c in cov.values())],
-            "timeline": tracker.document_timeline(session, doc.id), "province_counts": dict(per_province),
-            "recent": [event_dict(e) for e in sorted(recent, key=lambda e: (when(e) or dt.date.min),
-                                                      reverse=True)],
+            "registry": registry.load().get(doc.key), "relations": rel, "doc_ids": ids, "coverage": cov,
+            "timeline": tracker.document_timeline(session, doc.id), "province_counts": tracker.province_counts(cov),
+            "recent": sorted(recent, key=lambda e: e["date"] or e["published"] or "", reverse=True),
             "articles": n_articles}
-
-
-def _relations(session: Session, key: str) -> list[dict]:
-    out = []
-    for r in tracker.relations(key):
-        target = session.scalar(select(Document.id).where(Document.key == r["key"]).limit(1))
-        out.append(r | {"id": target})
-    return out
-
-
-def coverage_json(session: Session, doc: Document) -> dict:
-    return {"document": doc.key, "stages": list(tracker.STAGES),
-            "units": [{"province": name or None,
-                       "stages": {k: {"count": c.count, "latest_event": c.latest_event} for k, c in cells.items()}}
-                      for name, cells in tracker.coverage(session, doc.id).items()]}
 
 
 def province_row(session: Session, name: str) -> Province | None:
@@ -98,9 +108,11 @@ def province_row(session: Session, name: str) -> Province | None:
     return session.get(Province, ids[0]) if ids else None
 
 
-def province_page(session: Session, prov: Province, limit: int = 200) -> dict:
-    evs = session.scalars(events_query().where(Event.province_id == prov.id)
-                          .order_by(Event.date.desc().nulls_last(), Event.id.desc()).limit(limit)).all()
+def province_page(session: Session, prov: Province, page: int = 0, per_page: int = 100) -> dict:
+    """A province's events by date (newest first, a page of them), the documents its events
+    cover and the registry's documents they do not, and the people seen there."""
+    evs = event_list(session, select(Event.id).where(Event.province_id == prov.id)
+                     .order_by(Event.date.desc().nulls_last(), Event.id.desc()).offset(page * per_page).limit(per_page))
     n_events = session.scalar(select(func.count()).select_from(Event).where(Event.province_id == prov.id))
     covered = session.execute(
         select(Document.id, Document.key, Document.subject, Event.kind, func.count())
@@ -119,7 +131,7 @@ def province_page(session: Session, prov: Province, limit: int = 200) -> dict:
         .where(PersonPosition.province_id == prov.id).group_by(Person.id)
         .order_by(func.count(func.distinct(PersonPosition.article_id)).desc(), Person.name).limit(60)).all()
     return {"province": prov.name, "new_unit": prov.new_unit or gazetteer.old_to_new(prov.name),
-            "military_region": prov.military_region, "events": [event_dict(e) for e in evs],
+            "military_region": prov.military_region, "events": evs, "page": page, "per_page": per_page,
             "n_events": n_events, "covered": sorted(docs.values(), key=lambda d: -sum(d["stages"].values())),
             "missing": missing, "people": [{"id": i, "name": n, "articles": a, "position": p}
                                            for i, n, a, p in people]}
@@ -162,42 +174,31 @@ def article_record(session: Session, a: Article) -> rec.Record:
 
 
 def person_page(session: Session, p: Person) -> dict:
-    rows = session.scalars(
-        select(PersonPosition).where(PersonPosition.person_id == p.id)
-        .options(selectinload(PersonPosition.article).load_only(Article.id, Article.ext_id, Article.title),
-                 selectinload(PersonPosition.province))
-        .order_by(PersonPosition.article_date.is_(None), PersonPosition.article_date, PersonPosition.id)).all()
-    spans: dict[str, dict] = {}  # position → first/last seen
-    for r in rows:
-        if not r.position:
-            continue
-        s = spans.setdefault(r.position, {"position": r.position, "first": r.article_date, "last": r.article_date,
-                                          "articles": []})
-        if r.article_date and (s["first"] is None or r.article_date < s["first"]):
-            s["first"] = r.article_date
-        if r.article_date and (s["last"] is None or r.article_date > s["last"]):
-            s["last"] = r.article_date
-        if r.article_id not in [x["id"] for x in s["articles"]]:
-            s["articles"].append({"id": r.article_id, "title": r.article.title or r.article.ext_id,
-                                  "date": iso(r.article_date)})
-    ranks = list(dict.fromkeys(r.rank for r in rows if r.rank))
-    timeline = [s | {"first": iso(s["first"]), "last": iso(s["last"])}
-                for s in sorted(spans.values(), key=lambda s: (s["first"] is None, s["first"] or dt.date.min))]
-    return {"id": p.id, "name": p.name, "scope": p.scope, "ranks": ranks, "timeline": timeline,
-            "articles": list(dict.fromkeys(r.article_id for r in rows)),
-            "updated": iso(max((r.article_date for r in rows if r.article_date), default=None))}
+    """The tracker's identity of this person (positions over time, across provinces)."""
+    ident = tracker.person(session, p) or {"name": p.name, "person_ids": [p.id], "provinces": [p.scope],
+                                           "ranks": [], "timeline": [], "articles": []}
+    refs = {a for pos in ident["timeline"] for a in pos["articles"]} | set(ident["articles"])
+    ids = {}
+    if refs:
+        ids = {r: (i, t) for i, r, t in session.execute(select(Article.id, Article.ext_id, Article.title)
+                                                         .where(Article.ext_id.in_(refs)))}
+    return ident | {"id": p.id, "article_links": {r: {"id": i, "title": t or r} for r, (i, t) in ids.items()}}
 
 
 def search(session: Session, q: str, province: str | None = None, document: str | None = None,
-           kind: str | None = None, year: int | None = None, limit: int = 200) -> dict:
-    """Hits of every kind, article hits narrowed by the facets, and facet counts over them."""
-    hits = store_search.search(session, q, limit=limit)
-    refs = [h.ref for h in hits if h.kind == "article"]
+           kind: str | None = None, year: int | None = None, limit: int = 200, shown: int = 50) -> dict:
+    """Hits of every kind, best first; article hits narrowed by the facets, facet counts over
+    the article hits, snippets for the ``shown`` first. Rows are loaded in batches: the
+    store's own ``search()`` loads hit by hit, too slow for a page of 200 hits."""
+    toks = folded_words(q)
+    # (kind, row id), best first; a query without words finds nothing (and must not reach the index)
+    found = store_search._backend(session).find(session, q, limit) if toks else []
+    art_ids = [i for k, i in found if k == "article"]
     arts: dict[int, dict] = {}
-    if refs:
+    if art_ids:
         for a in session.execute(select(Article.id, Article.ext_id, Article.title, Article.published,
                                         Province.name).outerjoin(Province, Province.id == Article.province_id)
-                                 .where(Article.ext_id.in_(refs))):
+                                 .where(Article.id.in_(art_ids))):
             arts[a.id] = {"id": a.id, "ref": a.ext_id, "title": a.title, "published": iso(a.published),
                           "year": a.published.year if a.published else None, "province": a.name,
                           "kinds": set(), "documents": set()}
@@ -206,9 +207,7 @@ def search(session: Session, q: str, province: str | None = None, document: str 
         for aid, key in session.execute(select(DocumentMention.article_id, Document.key).join(Document)
                                         .where(DocumentMention.article_id.in_(arts))):
             arts[aid]["documents"].add(key)
-    snippets = {h.ref: h.snippet for h in hits if h.kind == "article"}
-    order = {r: i for i, r in enumerate(refs)}
-    items = sorted(arts.values(), key=lambda a: order.get(a["ref"], 0))
+    items = [arts[i] for i in art_ids if i in arts]
     facets = {name: Counter() for name in ("province", "document", "kind", "year")}
     for a in items:
         facets["province"][a["province"]] += bool(a["province"])
@@ -223,23 +222,20 @@ def search(session: Session, q: str, province: str | None = None, document: str 
                 and (not document or document in a["documents"]) and (not kind or kind in a["kinds"])
                 and (not year or a["year"] == year))
 
-    chosen = [a | {"snippet": snippets.get(a["ref"]), "kinds": sorted(a["kinds"]),
-                   "documents": sorted(a["documents"])} for a in items if keep(a)]
-    docs = [h for h in hits if h.kind == "document"]
-    doc_ids = defaultdict(list)
-    for d in session.execute(select(Document.id, Document.key).where(Document.key.in_([h.ref for h in docs]))):
-        doc_ids[d.key].append(d.id)
-    people = [h for h in hits if h.kind == "person"]
-    person_ids = {}
-    if people:
-        for pid, folded, scope in session.execute(select(Person.id, Person.folded, Person.scope).where(
-                Person.folded.in_([fold(" ".join(h.ref.split())) for h in people]))):
-            person_ids[(folded, scope)] = pid
+    chosen = [a | {"kinds": sorted(a["kinds"]), "documents": sorted(a["documents"])} for a in items if keep(a)]
+    texts = dict(session.execute(select(Article.id, Article.text).where(
+        Article.id.in_([a["id"] for a in chosen[:shown]]))).all()) if chosen else {}
+    for a in chosen:
+        a["snippet"] = store_search.snippet(texts[a["id"]], toks) if a["id"] in texts else None
+    doc_ids = [i for k, i in found if k == "document"]
+    docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))} if doc_ids else {}
+    person_ids = [i for k, i in found if k == "person"]
+    people = ({p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+              if person_ids else {})
     return {"q": q, "articles": chosen,
-            "documents": [{"id": (doc_ids.get(h.ref) or [None])[0], "key": h.ref, "subject": h.title,
-                           "scope": h.scope} for h in docs],
-            "people": [{"id": person_ids.get((fold(" ".join(h.ref.split())), h.scope or "")), "name": h.ref,
-                        "scope": h.scope} for h in people],
+            "documents": [{"id": i, "key": docs[i].key, "subject": docs[i].subject, "scope": docs[i].scope}
+                          for i in doc_ids if i in docs],
+            "people": [{"id": i, "name": people[i].name, "scope": people[i].scope} for i in person_ids if i in people],
             "facets": {k: [(v, n) for v, n in c.most_common(12) if v and n] for k, c in facets.items()}}
 
 

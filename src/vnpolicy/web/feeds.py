@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store.models import Article, Document, Event, EventDocument
+from ..text import fold
 from . import data, tracker
-from .app import Reader, get_session
+from .app import DbSession, Reader, RowId
 
 router = APIRouter(prefix="/feeds", dependencies=[Reader])
 FEED_SIZE = 50
@@ -50,7 +50,7 @@ def _latest(session: Session, stmt) -> list[Event]:
 
 
 @router.get("/documents/{doc_id}.atom")
-def document_feed(request: Request, doc_id: int, session: Session = Depends(get_session)):
+def document_feed(request: Request, session: DbSession, doc_id: RowId):
     d = session.get(Document, doc_id)
     if d is None:
         raise HTTPException(404, "no such document")
@@ -59,7 +59,7 @@ def document_feed(request: Request, doc_id: int, session: Session = Depends(get_
 
 
 @router.get("/provinces/{name}.atom")
-def province_feed(request: Request, name: str, session: Session = Depends(get_session)):
+def province_feed(request: Request, session: DbSession, name: str):
     prov = data.province_row(session, name)
     if prov is None:
         raise HTTPException(404, "no such province")
@@ -68,8 +68,7 @@ def province_feed(request: Request, name: str, session: Session = Depends(get_se
 
 
 @router.get("/search.atom")
-def search_feed(request: Request, q: str = Query(..., min_length=1, max_length=200),
-                session: Session = Depends(get_session)):
+def search_feed(request: Request, session: DbSession, q: str = Query(..., min_length=1, max_length=200)):
     res = data.search(session, q)
     ids = [a["id"] for a in res["articles"]]
     evs = _latest(session, data.events_query().where(Article.id.in_(ids))) if ids else []
@@ -81,17 +80,31 @@ def _ics_text(s: str) -> str:
 
 
 @router.get("/reviews.ics")
-def calendar(request: Request, session: Session = Depends(get_session)):
-    """Every scheduled review as an all-day event on its due date."""
+def calendar(request: Request, session: DbSession):
+    """Every expected review not yet reported, as an all-day event on its expected date."""
     host = request.url.hostname or "vnpolicy"
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//vnpolicy//reviews//VI", "CALSCALE:GREGORIAN"]
-    for r in tracker.due_reviews(session, horizon_days=3650):
-        day = r.due.strftime("%Y%m%d")
-        lines += ["BEGIN:VEVENT", f"UID:{_ics_text(r.key)}-{r.kind}-{day}@{host}", f"DTSTAMP:{now}",
-                  f"DTSTART;VALUE=DATE:{day}",
-                  f"DTEND;VALUE=DATE:{(r.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-                  f"SUMMARY:{_ics_text(f'{r.kind} {r.key}')}",
-                  f"DESCRIPTION:{_ics_text(f'{r.status}: {r.held}/{r.launched} provinces')}", "END:VEVENT"]
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//vnpolicy//reviews//VI", "CALSCALE:GREGORIAN",
+             "X-WR-CALNAME:vnpolicy"]
+    for r in tracker.due_reviews(session, within_days=36500):
+        day = dt.date.fromisoformat(r["expected"])
+        uid = fold(f"{r['document']}-{r['unit']}-{r['review']}")
+        lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid.replace(' ', '-'))}@{host}", f"DTSTAMP:{now}",
+                  f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+                  f"SUMMARY:{_ics_text(r['review'] + ' ' + r['document'] + ' · ' + r['unit'])}",
+                  f"DESCRIPTION:{_ics_text(r['status'] + ' (' + r['basis'] + ')')}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
-    return Response("\r\n".join(lines) + "\r\n", media_type="text/calendar; charset=utf-8")
+    return Response("\r\n".join(_fold_line(x) for x in lines) + "\r\n", media_type="text/calendar; charset=utf-8")
+
+
+def _fold_line(line: str) -> str:
+    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
+    out, cur = [], b""
+    for ch in line:
+        b = ch.encode()
+        if len(cur) + len(b) > 75:
+            out.append(cur.decode())
+            cur = b" "
+        cur += b
+    out.append(cur.decode())
+    return "\r\n".join(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -54,7 +55,7 @@ def render(text: str, marks: list[Fact], focus: str | None = None) -> Markup:
     cuts = sorted({0, len(text), *(f.start for f in marks), *(f.end for f in marks)})
     placed: set[str] = set()
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         piece = escape(text[a:b])
         covering = [f for f in marks if f.start <= a and b <= f.end]
         if not covering:

@@ -3,22 +3,44 @@ from __future__ import annotations
 
 import json
 import secrets
+import tempfile
 import urllib.request
+from html import escape
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import ingest as readers
 from ..extract import extract
-from ..record import Article as RawArticle, Record
+from ..page import article_from_html
+from ..record import Article as RawArticle
+from ..record import Record
 from ..store import ingest_record
-from ..store.models import Article, Document, DocumentMention, Event, Person, PersonPosition
+from ..store.models import (
+    Article,
+    Document,
+    DocumentMention,
+    Event,
+    Person,
+    PersonPosition,
+)
 from . import data, highlight, tilemap, tokens
-from .app import (SESSION_COOKIE, Reader, cached, check_csrf, csrf_token, editor, get_session, lang_of, render,
-                  sign)
+from .app import (
+    SESSION_COOKIE,
+    DbSession,
+    Reader,
+    RowId,
+    cached,
+    check_csrf,
+    csrf_token,
+    editor,
+    lang_of,
+    render,
+    sign,
+)
 from .i18n import translator
 
 router = APIRouter(dependencies=[Reader])
@@ -27,12 +49,12 @@ URL_TIMEOUT_S = 15
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: Session = Depends(get_session)):
+def home(request: Request, session: DbSession):
     return cached(request, session, lambda: render(request, "home.html", data.home(session)))
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(request: Request, session: Session = Depends(get_session)):
+def documents(request: Request, session: DbSession):
     def build():
         n = (select(func.count()).where(DocumentMention.document_id == Document.id)
              .correlate(Document).scalar_subquery())
@@ -43,7 +65,7 @@ def documents(request: Request, session: Session = Depends(get_session)):
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document(request: Request, doc_id: int, session: Session = Depends(get_session)):
+def document(request: Request, session: DbSession, doc_id: RowId):
     def build():
         doc = session.get(Document, doc_id)
         if doc is None:
@@ -58,7 +80,7 @@ def document(request: Request, doc_id: int, session: Session = Depends(get_sessi
 
 
 @router.get("/provinces", response_class=HTMLResponse)
-def provinces(request: Request, session: Session = Depends(get_session)):
+def provinces(request: Request, session: DbSession):
     def build():
         rows = data.provinces(session)
         t = translator(lang_of(request))
@@ -70,12 +92,12 @@ def provinces(request: Request, session: Session = Depends(get_session)):
 
 
 @router.get("/provinces/{name}", response_class=HTMLResponse)
-def province(request: Request, name: str, session: Session = Depends(get_session)):
+def province(request: Request, session: DbSession, name: str, page: int = Query(0, ge=0, le=10_000)):
     def build():
         prov = data.province_row(session, name)
         if prov is None:
             return _missing(request)
-        return render(request, "province.html", data.province_page(session, prov))
+        return render(request, "province.html", data.province_page(session, prov, page))
     return cached(request, session, build)
 
 
@@ -94,7 +116,7 @@ def _article_view(request: Request, session: Session, a: Article, focus_event: i
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event(request: Request, event_id: int, session: Session = Depends(get_session)):
+def event(request: Request, session: DbSession, event_id: RowId):
     def build():
         e = session.get(Event, event_id)
         if e is None:
@@ -103,8 +125,17 @@ def event(request: Request, event_id: int, session: Session = Depends(get_sessio
     return cached(request, session, build)
 
 
+@router.get("/a/{ref:path}")
+def article_by_ref(session: DbSession, ref: str):
+    """An article by its own id (as records and the tracker name it)."""
+    ident = session.scalar(select(Article.id).where(Article.ext_id == ref).order_by(Article.id).limit(1))
+    if ident is None:
+        raise HTTPException(404, "no such article")
+    return RedirectResponse(f"/articles/{ident}", status_code=303)
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int, session: Session = Depends(get_session)):
+def article(request: Request, session: DbSession, article_id: RowId):
     def build():
         a = session.get(Article, article_id)
         if a is None:
@@ -114,7 +145,7 @@ def article(request: Request, article_id: int, session: Session = Depends(get_se
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, session: Session = Depends(get_session)):
+def people(request: Request, session: DbSession):
     def build():
         n = func.count(func.distinct(PersonPosition.article_id))
         rows = session.execute(select(Person.id, Person.name, Person.scope, n).join(PersonPosition)
@@ -124,7 +155,7 @@ def people(request: Request, session: Session = Depends(get_session)):
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
-def person(request: Request, person_id: int, session: Session = Depends(get_session)):
+def person(request: Request, session: DbSession, person_id: RowId):
     def build():
         p = session.get(Person, person_id)
         if p is None:
@@ -134,8 +165,8 @@ def person(request: Request, person_id: int, session: Session = Depends(get_sess
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = "", province: str | None = None, document: str | None = None,
-           kind: str | None = None, year: int | None = None, session: Session = Depends(get_session)):
+def search(request: Request, session: DbSession, q: str = "", province: str | None = None, document: str | None = None,
+           kind: str | None = None, year: int | None = None):
     def build():
         res = data.search(session, q, province, document, kind, year) if q.strip() else None
         chosen = {"province": province, "document": document, "kind": kind, "year": year}
@@ -149,19 +180,20 @@ def _missing(request: Request) -> HTMLResponse:
 
 def _chart(timeline: list[tuple[str, int]], title: str) -> str:
     """Events by month as an inline SVG bar chart (one bar per month from first to last)."""
-    from html import escape
     if not timeline:
         return ""
     counts = dict(timeline)
     y0, m0 = map(int, timeline[0][0].split("-"))
     y1, m1 = map(int, timeline[-1][0].split("-"))
+    if (y1 - y0) * 12 + m1 - m0 < 11:  # at least a year wide, so a few bars do not fill the chart
+        y1, m1 = y0 + (m0 + 10) // 12, (m0 + 10) % 12 + 1
     months = []
     y, m = y0, m0
     while (y, m) <= (y1, m1) and len(months) < 240:
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     top = max(counts.values())
-    bw, h, pad = max(4, min(24, 720 // len(months))), 120, 24
+    bw, h, pad = max(4, min(24, 600 // len(months))), 120, 24
     w = bw * len(months) + 2 * pad
     bars = []
     for i, mo in enumerate(months):
@@ -170,11 +202,11 @@ def _chart(timeline: list[tuple[str, int]], title: str) -> str:
         x = pad + i * bw
         bars.append(f'<rect x="{x + 1}" y="{h - bh}" width="{bw - 2}" height="{bh}"><title>{mo}: {n}</title></rect>')
         if mo.endswith("-01") or i == 0:
-            bars.append(f'<text x="{x}" y="{h + 14}">{mo[:4]}</text>')
+            bars.append(f'<text x="{x}" y="{h + 14}">{mo if i == 0 else mo[:4]}</text>')
     return (f'<svg class="chart" viewBox="0 0 {w} {h + 20}" width="{w}" height="{h + 20}" role="img" '
             f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
             f'<line x1="{pad}" y1="{h}" x2="{w - pad}" y2="{h}"/>{"".join(bars)}'
-            f'<text x="{pad}" y="10">max {top}</text></svg>')
+            f'<text x="{w - pad}" y="10" text-anchor="end">max {top}</text></svg>')
 
 
 # ---------------------------------------------------------------- editor: sign-in and ingest
@@ -216,7 +248,6 @@ def ingest_form(request: Request):
 
 def _read_uploads(files: list[UploadFile], errors: list[str]) -> list[RawArticle]:
     out = []
-    import tempfile
     for f in files:
         if not f.filename:
             continue
@@ -232,7 +263,6 @@ def _read_uploads(files: list[UploadFile], errors: list[str]) -> list[RawArticle
 
 
 def _read_urls(urls: str, errors: list[str]) -> list[RawArticle]:
-    from ..page import article_from_html
     out = []
     for url in (u.strip() for u in urls.splitlines()):
         if not url:
@@ -241,19 +271,18 @@ def _read_urls(urls: str, errors: list[str]) -> list[RawArticle]:
             errors.append(f"{url}: not an http(s) URL")
             continue
         try:
-            with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
+            with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp:
                 html = resp.read(MAX_UPLOAD).decode(resp.headers.get_content_charset() or "utf-8", "replace")
             out.append(article_from_html(html, url.rstrip("/").rsplit("/", 1)[-1] or "url", url))
-        except Exception as exc:  # network errors of every kind are reported, not raised
+        except Exception as exc:  # noqa: BLE001 (whatever a fetch raises is reported, not raised)
             errors.append(f"{url}: {exc}")
     return out
 
 
 @router.post("/ingest", response_class=HTMLResponse, dependencies=[Depends(_signed_in)])
-def ingest(request: Request, csrf: str = Form(""), action: str = Form("preview"), text: str = Form(""),
+def ingest(request: Request, session: DbSession, csrf: str = Form(""), action: str = Form("preview"), text: str = Form(""),
            title: str = Form(""), published: str = Form(""), urls: str = Form(""),
-           records_json: str = Form(""), files: list[UploadFile] | None = None,
-           session: Session = Depends(get_session)):
+           records_json: str = Form(""), files: list[UploadFile] | None = None):
     """Preview extracts and shows the records; Save stores the previewed records as shown."""
     check_csrf(request, csrf)
     errors: list[str] = []

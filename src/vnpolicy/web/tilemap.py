@@ -77,8 +77,9 @@ def render(counts: dict[str, int], post2025: bool, link: str | None = "/province
     shown = {t.name: (by_unit[t.new_unit] if post2025 else counts.get(t.name, 0)) for t in tiles()}
     top = max(shown.values(), default=0)
     w, h = COLUMNS * (TILE + GAP), ROWS * (TILE + GAP)
-    out = [f'<svg class="tilemap" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    role = "group" if link else "img"  # an image may not hold links
+    out = [(f'<svg class="tilemap" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="{role}" '
+            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')]
     for t in tiles():
         x, y = t.col * (TILE + GAP), t.row * (TILE + GAP)
         n = shown[t.name]

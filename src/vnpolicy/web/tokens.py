@@ -51,7 +51,7 @@ def create(path: Path, name: str) -> tuple[Token, str]:
     tokens = _load(path)
     secret = PREFIX + secrets.token_urlsafe(32)
     tok = Token(id=secrets.token_hex(4), name=name, digest=_digest(secret),
-                created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     _save(path, [*tokens, tok])
     return tok, secret
 
