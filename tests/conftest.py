@@ -2,6 +2,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not speed: a loaded 2-core CI machine must not fail them on time.
+settings.register_profile("vnpolicy", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("vnpolicy")
 
 REPO = Path(__file__).resolve().parents[1]
 
