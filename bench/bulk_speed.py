@@ -58,7 +58,7 @@ def generate(dest: Path, n: int, seed: int = 7) -> Path:
             paras = [p for p in texts[i % len(texts)].split("\n") if p.strip()]
             k = rnd.randrange(len(paras)) if len(paras) > 2 else 0
             paras = paras[:1] + paras[1:][k:] + paras[1:][:k]
-            body = re.sub(r"\b([12]?\d)/(\d{1,2})\b", lambda m: f"{(int(m.group(1)) + i) % 28 + 1}/{m.group(2)}",
+            body = re.sub(r"\b([12]?\d)/(\d{1,2})\b", lambda m, i=i: f"{(int(m.group(1)) + i) % 28 + 1}/{m.group(2)}",
                           "\n".join(paras))
             fh.write(json.dumps({"id": f"g{i:07d}", "url": f"https://bench.invalid/{i}", "text": body},
                                 ensure_ascii=False) + "\n")
@@ -98,7 +98,11 @@ def bulk_run(source: Path, out: Path, workers: int, partition_size: int) -> dict
     work = total - (ready["at"] - started)
     n = manifest["records"]
     parts = [json.loads(line) for line in (out / bulk.PARTITIONS).open(encoding="utf-8")]
-    return {"cpu_ms_per_article": round(1000 * sum(p["cpu_s"] for p in parts) / n, 2),
+    cpu, busy = sum(p["cpu_s"] for p in parts), sum(p["seconds"] for p in parts)
+    return {"cpu_ms_per_article": round(1000 * cpu / n, 2),
+            # share of a core the workers got while in a task (1.0: nobody else wanted the CPU), and
+            # share of the run after start-up the workers spent in tasks (1.0: never waiting for work)
+            "worker_cpu_share": round(cpu / busy, 2), "worker_busy": round(busy / (workers * work), 2),
             "driver_cpu_ms_per_article": round(1000 * driver_cpu / n, 2),
             "workers": workers, "articles": n, "errors": manifest["errors"], "seconds": round(total, 2),
             "startup_s": round(ready["at"] - started, 2), "articles_per_s": round(n / total, 1),
@@ -182,7 +186,10 @@ def main() -> None:
               f"{r['articles_per_s_after_startup']} | {r['vs_plain_loop']} | {r['vs_one_worker']} "
               f"({r['vs_one_worker_after_startup']} after start-up) | {r['cpu_ms_per_article']} | "
               f"{', '.join(map(str, r['peak_rss_mb_per_worker']))} |")
-    print(f"\nDriver peak RSS: {result['driver_peak_rss_mb']} MB; driver + scheduler CPU per article: "
+    print("\nWorkers' share of a core while in a task / share of the run spent in tasks: "
+          + ", ".join(f"{r['worker_cpu_share']} / {r['worker_busy']} ({r['workers']} worker(s))"
+                      for r in result["bulk"]))
+    print(f"Driver peak RSS: {result['driver_peak_rss_mb']} MB; driver + scheduler CPU per article: "
           + ", ".join(f"{r['driver_cpu_ms_per_article']} ms ({r['workers']} worker(s))" for r in result["bulk"]))
     for name, r in result["load"].items():
         print(f"load into {name}: {r['records']} records in {r['seconds']} s = {r['records_per_s']} records/s")

@@ -6,8 +6,11 @@ SQLite store, requested by concurrent keep-alive clients against `vnpolicy serve
     .venv/bin/python bench/web_latency.py --db bench/out/web-100000.db --cache 0
 
 The store is built with ``bench/gen_records.py`` when ``--db`` does not exist yet.
-Each page type gets its own run; URLs cycle over many documents, all provinces and
-a set of queries (without diacritics), so the cache sees first visits as well as repeats.
+Each page type gets its own run with the load tool wrk (else Python threads); URLs
+cycle over many documents (half of them the most cited), all provinces and a set of
+queries without diacritics. With the cache on, every URL is requested once first
+(steady state: the store unchanged since); with it off every request renders from
+the database.
 """
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -102,6 +107,51 @@ def load(port: int, paths: list[str], clients: int, requests: int) -> list[float
     return latencies
 
 
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+init = function(args) i = math.random(#paths) end
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "seconds": %%.3f, "p50_ms": %%.1f, "p95_ms": %%.1f, "p99_ms": %%.1f, '
+    .. '"max_ms": %%.1f, "errors": %%d, "non_2xx": %%d}\\n', summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def wrk(port: int, paths: list[str], clients: int, seconds: int) -> dict:
+    """The load tool wrk (closed loop, ``clients`` keep-alive connections on two threads)
+    cycling over ``paths``; its latency percentiles."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script),
+                              f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    finally:
+        script.unlink()
+    row = json.loads(out.split("WRK ", 1)[1])
+    if row["errors"] or row["non_2xx"]:
+        raise SystemExit(f"wrk saw errors: {row}")
+    row["req_per_s"] = round(row["requests"] / row["seconds"], 1)
+    return row
+
+
+def warm(port: int, paths: list[str], workers: int) -> None:
+    """Request every path, on a new connection each time, enough times for every worker."""
+    for _ in range(1 if workers == 1 else 3 * workers):
+        for path in paths:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            conn.close()
+
+
 def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
 
@@ -129,10 +179,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000, help="articles in a generated store")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--requests", type=int, default=1600, help="requests per page type")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes")
-    ap.add_argument("--cache", type=float, nargs="*", default=[30.0, 0.0],
-                    help="page cache seconds to measure (30 = serve's default; 0 = off)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="uvicorn worker processes (each keeps its own page cache)")
+    ap.add_argument("--cache", type=float, nargs="*", default=[3600.0, 0.0],
+                    help="page cache lifetimes to measure, seconds (0 = off)")
     ap.add_argument("--documents", type=int, default=200, help="distinct document pages")
+    ap.add_argument("--seconds", type=int, default=20, help="seconds per page type (with wrk)")
+    ap.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+                    help="load generator: wrk when installed (apt-get install wrk), else threads here")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args()
 
@@ -142,8 +196,8 @@ def main() -> None:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
         print("building", db, json.dumps(build_store(f"sqlite:///{Path(db).resolve()}", args.n, progress=True)))
     pages = urls(db, args.documents, seed=0)
-    print(f"store {db}; {args.clients} clients, {args.requests} requests per page type, "
-          f"{args.workers} worker(s), {os.cpu_count()} CPUs")
+    print(f"store {db}; {args.tool}, {args.clients} clients, {args.seconds} s per page type, "
+          f"{args.workers} worker(s), {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     figures = []
     for cache in args.cache:
         port = _free_port()
@@ -151,17 +205,23 @@ def main() -> None:
         try:
             for kind, paths in pages.items():
                 random.Random(1).shuffle(paths)
-                t0 = time.perf_counter()
-                lat = load(port, paths, args.clients, args.requests)
-                wall = time.perf_counter() - t0
-                row = {"page": kind, "cache_s": cache, "urls": len(paths), "requests": len(lat),
-                       "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1),
-                       "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1),
-                       "req_per_s": round(len(lat) / wall, 1)}
+                if cache > 0:  # steady state: every page rendered (cached) once before measuring
+                    warm(port, paths, args.workers)
+                if args.tool == "wrk":
+                    row = wrk(port, paths, args.clients, args.seconds)
+                else:
+                    t0 = time.perf_counter()
+                    lat = load(port, paths, args.clients, args.requests)
+                    wall = time.perf_counter() - t0
+                    row = {"requests": len(lat), "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1),
+                           "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1),
+                           "req_per_s": round(len(lat) / wall, 1)}
+                row = {"page": kind, "cache_s": cache, "urls": len(paths), "tool": args.tool} | row
+                row["load_avg"] = round(os.getloadavg()[0], 1)
                 figures.append(row)
                 print(f"{kind:9} cache={cache:>4}s  urls={row['urls']:4}  p50={row['p50_ms']:7.1f} ms  "
                       f"p95={row['p95_ms']:7.1f} ms  p99={row['p99_ms']:7.1f} ms  max={row['max_ms']:7.1f} ms  "
-                      f"{row['req_per_s']:6.1f} req/s", flush=True)
+                      f"{row['req_per_s']:6.1f} req/s  (load {row['load_avg']})", flush=True)
         finally:
             proc.terminate()
             proc.wait(timeout=20)

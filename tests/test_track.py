@@ -377,3 +377,22 @@ def test_dev_graphml_has_typed_nodes(dev_db, tmp_path):
     assert types == {"document", "event", "unit", "person"}
     edge_types = {d["type"] for _, _, d in g.edges(data=True)}
     assert {"held", "concerns", "reported_with"} <= edge_types
+
+
+def test_ensure_places_a_bulk_load_and_ingest_goes_on_after_it(session):
+    provinces = ["Hà Giang", "Cao Bằng", "Hà Tĩnh", "Tuyên Quang", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La",
+                 "Yên Bái", "Hòa Bình", "Thái Nguyên", "Lạng Sơn", "Quảng Ninh", "Bắc Giang", "Phú Thọ",
+                 "Vĩnh Phúc", "Bắc Ninh", "Hải Dương", "Hải Phòng", "Hưng Yên", "Thái Bình", "Hà Nam"]
+    text = "Tỉnh ủy {} sơ kết 5 năm thực hiện Nghị quyết 35-NQ/TW."
+    store(session, *(article(f"bulk-{i}", text.format(p), "2024-05-10", p,
+                             [Event("so_ket", "5 năm", "2024-05-10", "Tỉnh ủy", [SK.key])], [SK])
+                     for i, p in enumerate(provinces)))
+    for table in (m.EventMeeting, m.MeetingDocument, m.Meeting):
+        session.query(table).delete()
+    session.commit()
+    assert meetings.ensure(session) == len(provinces)  # enough rows for the one-statement bulk path
+    late = three_outlets()
+    store(session, *late)
+    ids = session.scalars(select(m.Meeting.id)).all()
+    assert len(ids) == len(set(ids)) == len(provinces) + 1
+    assert lifecycle.coverage(session, doc(session, SK.key))["provinces"]["count"] == len(provinces) + 1

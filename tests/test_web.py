@@ -118,6 +118,20 @@ def test_search_without_diacritics_and_facets(dev):
     assert "/articles/" in page and "year=" in page
 
 
+def test_search_without_words_finds_nothing(dev):
+    assert dev.get("/api/v1/search", params={"q": ":*"}).json()["articles"] == []
+    assert dev.get("/search", params={"q": "?!"}).status_code == 200
+
+
+def test_page_cache_follows_the_store(db_url, tmp_path, settings):
+    """A cached page is served again until an ingest changes the store."""
+    client = TestClient(create_app(db_url, Settings(config=tmp_path / "c2", cache_seconds=3600)))
+    assert ">0</strong>" in client.get("/").text
+    _, secret = tokens.create(tmp_path / "c2" / "tokens.json", "w")
+    client.post("/api/v1/articles", json={"text": INVENTED}, headers={"Authorization": f"Bearer {secret}"})
+    assert ">1</strong>" in client.get("/").text
+
+
 def test_api_lists_page_with_cursors(dev):
     seen, cursor = [], None
     while True:

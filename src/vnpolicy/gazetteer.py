@@ -101,7 +101,7 @@ def _units() -> dict:
 
 @cache
 def _yaml(name: str) -> dict:
-    return yaml.safe_load(_data(name))
+    return yaml.load(_data(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _norm(s: str) -> str:

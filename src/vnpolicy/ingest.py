@@ -88,6 +88,8 @@ def read_path(path: Path | str, on_error: OnError | None = None) -> Iterator[Art
 
     Raises InputError for a file that holds no readable article at all."""
     path = Path(path)
+    if not path.is_file():  # a FIFO or device would block the reader forever
+        raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
     fmt, comp = _suffixes(path)
     if fmt in (".jsonl", ".ndjson"):
         yield from _read_jsonl(path, comp == ".gz", on_error)

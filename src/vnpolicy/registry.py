@@ -104,6 +104,7 @@ def normalise_symbol(symbol: str) -> str:
     return re.sub(r"[^\W\d_]+\d*", code, s)
 
 
+@functools.lru_cache(maxsize=8192)  # every mention is looked up, and an article repeats its symbols
 def symbol_form(symbol: str) -> str:
     """Comparison form of a symbol: folded, no spaces, leading zeros dropped."""
     s = fold(normalise_symbol(symbol)).replace(" ", "")
@@ -129,6 +130,7 @@ _ALIAS_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=8192)  # looked up once per mention; articles repeat their references
 def alias_form(text: str) -> str:
     """Matching form of a name: new-style tones, lower case, no parentheses or
     quotes, abbreviations spelt out, "số" and "Hội nghị" dropped:
@@ -350,9 +352,13 @@ def _entry(raw: dict) -> Entry:
     )
 
 
+# libyaml when present: the pure-Python loader takes over a second on this file.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_entries(text: str) -> list[Entry]:
     """Entries of a registry YAML text (a list under ``documents``)."""
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_LOADER)
     return [_entry(raw) for raw in data["documents"]]
 
 

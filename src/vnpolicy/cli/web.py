@@ -16,8 +16,8 @@ def serve(db: str | None = DB,
           port: int = typer.Option(8000, help="TCP port."),
           workers: int = typer.Option(1, min=1, help="Worker processes (reads scale with cores)."),
           closed: bool = typer.Option(False, "--closed", help="Reads need a token too."),
-          cache: float = typer.Option(30.0, help="Seconds a rendered page is reused while the store is unchanged "
-                                                 "(0: off)."),
+          cache: float = typer.Option(300.0, help="Seconds a rendered page may be reused while the store is "
+                                                  "unchanged (0: off)."),
           log_level: str = typer.Option("warning", help="uvicorn log level.")):
     """Serve the web app and the API (``/api/v1``) over the store."""
     import os

@@ -6,9 +6,9 @@ from ..text import match_form, normalise
 from . import awards, dates, documents, events, people, places
 
 
-#: Facts are read from this many characters at most (about ten long articles): beyond it a
+#: Facts are read from this many characters at most (several long articles): beyond it a
 #: "text" is a dump, not an article, and extraction time must stay bounded whatever the input.
-MAX_EXTRACT_CHARS = 200_000
+MAX_EXTRACT_CHARS = 100_000
 
 
 def extract(article: Article) -> Record:

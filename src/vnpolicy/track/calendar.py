@@ -103,9 +103,10 @@ def due(session: Session, today: dt.date | None = None, within_days: int | None 
     if doc_ids is not None:
         pairs_q = pairs_q.where(MeetingDocument.document_id.in_(doc_ids))
         reviews_q = reviews_q.where(MeetingDocument.document_id.in_(doc_ids))
-    pairs = session.execute(pairs_q).all()
+    conn = session.connection()  # Core rows: no ORM row processing over tens of thousands of tuples
+    pairs = conn.execute(pairs_q).all()
     held: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    for doc_id, unit, *meeting in session.execute(reviews_q):
+    for doc_id, unit, *meeting in conn.execute(reviews_q):
         held[doc_id, unit].append(tuple(meeting))
     plans = _plans(session, {p[0] for p in pairs})
     horizon = today + dt.timedelta(days=within_days) if within_days is not None else None

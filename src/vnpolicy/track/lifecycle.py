@@ -69,7 +69,8 @@ def _meetings(session: Session, doc_ids: list[int], province_ids: list[int] | No
          .where(MeetingDocument.document_id.in_(doc_ids)).distinct())
     if province_ids is not None:
         q = q.where(Meeting.province_id.in_(province_ids))
-    return [(mid, stage_of(kind, period), d, unit, *rest) for mid, kind, period, d, unit, *rest in session.execute(q)]
+    return [(mid, stage_of(kind, period), d, unit, *rest)
+            for mid, kind, period, d, unit, *rest in session.connection().execute(q)]
 
 
 def evidence(session: Session, meeting_ids: list[int], text: bool = True) -> dict[int, list[dict]]:
@@ -84,7 +85,7 @@ def evidence(session: Session, meeting_ids: list[int], text: bool = True) -> dic
                     Event.date, Event.start, Event.end, sentence)
              .join(Event, Event.id == EventMeeting.event_id).join(Article, Article.id == Event.article_id)
              .where(EventMeeting.meeting_id.in_(ids)).order_by(Article.published, Event.id))
-        for mid, eid, ext, source, published, date, start, end, body in session.execute(q):
+        for mid, eid, ext, source, published, date, start, end, body in session.connection().execute(q):
             span = None if start is None else {"start": start, "end": end, **({"text": body} if text else {})}
             out[mid].append({"event": eid, "article": ext, "source": source, "published": _iso(published),
                              "date": _iso(date), "evidence": span})

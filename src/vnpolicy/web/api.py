@@ -86,7 +86,7 @@ UpdatedSinceP = Annotated[dt.datetime | None, Query(
 def create_api(parent: FastAPI) -> FastAPI:
     api = FastAPI(title="vnpolicy API", version="1", openapi_url="/openapi.json", docs_url="/docs",
                   redoc_url=None, dependencies=[Depends(require_reader)])
-    api.state = parent.state  # one engine, settings and cache for the whole app
+    api.state = parent.state  # one engine and settings for the whole app
     router = APIRouter(responses={401: {"description": "A token is required (writes; reads when closed)."},
                                   404: {"description": "No such item."}})
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -14,7 +15,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..store import open_store
@@ -27,31 +28,6 @@ HERE = FilePath(__file__).parent
 SESSION_COOKIE = "vnp_editor"
 
 
-class Cache:
-    """Rendered reads, reused while the store is unchanged (same newest article and count)
-    and for at most ``ttl`` seconds: pages of much-cited documents aggregate many rows."""
-
-    def __init__(self, ttl: float, size: int = 2048):
-        self.ttl, self.size, self._d, self._lock = ttl, size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            hit = self._d.get(key)
-            if hit and time.monotonic() - hit[0] < self.ttl:
-                self._d.move_to_end(key)
-                return hit[1]
-        return None
-
-    def put(self, key, value) -> None:
-        if self.ttl <= 0:
-            return
-        with self._lock:
-            self._d[key] = (time.monotonic(), value)
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-
-
 def create_app(db_url: str | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = open_store(db_url)
@@ -59,7 +35,6 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
-    app.state.cache = Cache(settings.cache_seconds)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -69,6 +44,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.mount("/api/v1", api.create_api(app))
+    app.add_middleware(PageCache, engine=engine, settings=settings)
     return app
 
 
@@ -77,8 +53,88 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def store_version(session: Session) -> tuple:
-    return tuple(session.execute(select(func.max(Article.id), func.count(Article.id))).one())
+def store_version(engine: Engine) -> tuple:
+    """Changes whenever the store does. An SQLite file (and its write-ahead log) is stamped on
+    every commit, so two stat calls do; other databases are asked for the newest article and
+    the count (a delete changes the count)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        stamps: list[int] = []
+        for path in (url.database, url.database + "-wal"):
+            try:
+                st = os.stat(path)
+                stamps += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                stamps += [0, 0]
+        return tuple(stamps)
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(func.max(Article.id), func.count(Article.id))).one())
+
+
+class PageCache:
+    """Rendered pages (GET, HTML, 200 or 404) kept while the store is unchanged and for at
+    most ``ttl`` seconds, answered before routing: a page of a much-cited document aggregates
+    thousands of rows, while the store changes only when articles are ingested. Requests of
+    signed-in editors, language switches (they set a cookie) and closed deployments pass by."""
+
+    SKIP = ("/api/", "/static/", "/feeds/", "/login", "/logout", "/ingest", "/a/")
+
+    def __init__(self, app, engine: Engine, settings: Settings, size: int = 4096):
+        self.app, self.engine, self.ttl, self.size = app, engine, settings.cache_seconds, size
+        self.enabled = settings.cache_seconds > 0 and not settings.closed_reads
+        self._d: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _key(self, scope) -> tuple | None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(self.SKIP):
+            return None
+        query = scope.get("query_string", b"")
+        if b"lang=" in query:
+            return None
+        cookies = {}
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                for part in value.decode("latin-1").split(";"):
+                    k, _, v = part.strip().partition("=")
+                    cookies[k] = v
+        if SESSION_COOKIE in cookies:
+            return None
+        lang = cookies.get("lang") if cookies.get("lang") in LANGS else "vi"
+        return scope["path"], query, lang, store_version(self.engine)
+
+    async def __call__(self, scope, receive, send):
+        key = self._key(scope) if self.enabled else None
+        if key is None:
+            return await self.app(scope, receive, send)
+        with self._lock:
+            hit = self._d.get(key)
+            if hit and time.monotonic() - hit[0] < self.ttl:
+                self._d.move_to_end(key)
+            else:
+                hit = None
+        if hit:
+            _, status, headers, body = hit
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        captured: dict = {"body": []}
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                captured["status"], captured["headers"] = message["status"], list(message["headers"])
+            elif message["type"] == "http.response.body":
+                captured["body"].append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        headers = captured.get("headers", [])
+        html = any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+        if captured.get("status") in (200, 404) and html and not any(k == b"set-cookie" for k, _ in headers):
+            with self._lock:
+                self._d[key] = (time.monotonic(), captured["status"], headers, b"".join(captured["body"]))
+                self._d.move_to_end(key)
+                while len(self._d) > self.size:
+                    self._d.popitem(last=False)
 
 
 def lang_of(request: Request) -> str:
@@ -146,22 +202,6 @@ def render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRes
     return resp
 
 
-def cached(request: Request, session: Session, build) -> HTMLResponse:
-    """The page ``build()`` makes, from the cache when the store has not changed since;
-    never cached for signed-in editors (their pages show their name)."""
-    if request.cookies.get(SESSION_COOKIE):
-        return build()
-    key = (request.url.path, request.url.query, lang_of(request), store_version(session))
-    hit = request.app.state.cache.get(key)
-    if hit is not None:
-        body, status, media = hit
-        return HTMLResponse(body, status_code=status, media_type=media)
-    resp = build()
-    if resp.status_code in (200, 404):
-        request.app.state.cache.put(key, (resp.body, resp.status_code, resp.media_type))
-    return resp
-
-
 Reader = Depends(require_reader)
 DbSession = Annotated[Session, Depends(get_session)]
 #: A row id in a URL: bounded to SQL's 64-bit integers.
@@ -173,4 +213,4 @@ def from_environment() -> FastAPI:
     import os
 
     return create_app(os.environ.get("VNPOLICY_WEB_DB"),
-                      Settings(cache_seconds=float(os.environ.get("VNPOLICY_WEB_CACHE", "30"))))
+                      Settings(cache_seconds=float(os.environ.get("VNPOLICY_WEB_CACHE", "300"))))

@@ -41,7 +41,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "coverage": ("Tiến độ triển khai theo địa phương", "Coverage by unit and stage"),
     "unit": ("Đơn vị", "Unit"),
     "national": ("Toàn quốc / chưa rõ", "National / unknown"),
-    "timeline": ("Sự kiện theo tháng", "Events by month"),
+    "timeline": ("Cuộc họp theo tháng", "Meetings by month"),
     "map": ("Bản đồ địa phương đã triển khai", "Provinces reached"),
     "map_old": ("63 tỉnh (trước 2025)", "63 provinces (pre-2025)"),
     "map_new": ("34 đơn vị (từ 2025)", "34 units (from 2025)"),

@@ -33,7 +33,6 @@ from .app import (
     DbSession,
     Reader,
     RowId,
-    cached,
     check_csrf,
     csrf_token,
     editor,
@@ -50,55 +49,47 @@ URL_TIMEOUT_S = 15
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession):
-    return cached(request, session, lambda: render(request, "home.html", data.home(session)))
+    return render(request, "home.html", data.home(session))
 
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents(request: Request, session: DbSession):
-    def build():
-        n = (select(func.count()).where(DocumentMention.document_id == Document.id)
-             .correlate(Document).scalar_subquery())
-        rows = session.execute(select(Document, n).order_by(n.desc(), Document.key).limit(500)).all()
-        return render(request, "documents.html", {"docs": [data.document_dict(d) | {"articles": k}
-                                                           for d, k in rows]})
-    return cached(request, session, build)
+    n = (select(func.count()).where(DocumentMention.document_id == Document.id)
+         .correlate(Document).scalar_subquery())
+    rows = session.execute(select(Document, n).order_by(n.desc(), Document.key).limit(500)).all()
+    return render(request, "documents.html", {"docs": [data.document_dict(d) | {"articles": k}
+                                                       for d, k in rows]})
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, session: DbSession, doc_id: RowId):
-    def build():
-        doc = session.get(Document, doc_id)
-        if doc is None:
-            return _missing(request)
-        page = data.document_page(session, doc)
-        t = translator(lang_of(request))
-        page["map_old"] = tilemap.render(page["province_counts"], False, title=t("map_old"))
-        page["map_new"] = tilemap.render(page["province_counts"], True, title=t("map_new"))
-        page["chart"] = _chart(page["timeline"], t("timeline"))
-        return render(request, "document.html", page)
-    return cached(request, session, build)
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        return _missing(request)
+    page = data.document_page(session, doc)
+    t = translator(lang_of(request))
+    page["map_old"] = tilemap.render(page["province_counts"], False, title=t("map_old"))
+    page["map_new"] = tilemap.render(page["province_counts"], True, title=t("map_new"))
+    page["chart"] = _chart(page["timeline"], t("timeline"))
+    return render(request, "document.html", page)
 
 
 @router.get("/provinces", response_class=HTMLResponse)
 def provinces(request: Request, session: DbSession):
-    def build():
-        rows = data.provinces(session)
-        t = translator(lang_of(request))
-        counts = {r["name"]: r["events"] for r in rows}
-        return render(request, "provinces.html", {"provinces": rows,
-                                                  "map_old": tilemap.render(counts, False, title=t("map_old")),
-                                                  "map_new": tilemap.render(counts, True, title=t("map_new"))})
-    return cached(request, session, build)
+    rows = data.provinces(session)
+    t = translator(lang_of(request))
+    counts = {r["name"]: r["events"] for r in rows}
+    return render(request, "provinces.html", {"provinces": rows,
+                                              "map_old": tilemap.render(counts, False, title=t("map_old")),
+                                              "map_new": tilemap.render(counts, True, title=t("map_new"))})
 
 
 @router.get("/provinces/{name}", response_class=HTMLResponse)
 def province(request: Request, session: DbSession, name: str, page: int = Query(0, ge=0, le=10_000)):
-    def build():
-        prov = data.province_row(session, name)
-        if prov is None:
-            return _missing(request)
-        return render(request, "province.html", data.province_page(session, prov, page))
-    return cached(request, session, build)
+    prov = data.province_row(session, name)
+    if prov is None:
+        return _missing(request)
+    return render(request, "province.html", data.province_page(session, prov, page))
 
 
 def _article_view(request: Request, session: Session, a: Article, focus_event: int | None):
@@ -117,12 +108,10 @@ def _article_view(request: Request, session: Session, a: Article, focus_event: i
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event(request: Request, session: DbSession, event_id: RowId):
-    def build():
-        e = session.get(Event, event_id)
-        if e is None:
-            return _missing(request)
-        return _article_view(request, session, e.article, e.id)
-    return cached(request, session, build)
+    e = session.get(Event, event_id)
+    if e is None:
+        return _missing(request)
+    return _article_view(request, session, e.article, e.id)
 
 
 @router.get("/a/{ref:path}")
@@ -136,42 +125,34 @@ def article_by_ref(session: DbSession, ref: str):
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, session: DbSession, article_id: RowId):
-    def build():
-        a = session.get(Article, article_id)
-        if a is None:
-            return _missing(request)
-        return _article_view(request, session, a, None)
-    return cached(request, session, build)
+    a = session.get(Article, article_id)
+    if a is None:
+        return _missing(request)
+    return _article_view(request, session, a, None)
 
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, session: DbSession):
-    def build():
-        n = func.count(func.distinct(PersonPosition.article_id))
-        rows = session.execute(select(Person.id, Person.name, Person.scope, n).join(PersonPosition)
-                               .group_by(Person.id).order_by(n.desc(), Person.name).limit(300)).all()
-        return render(request, "people.html", {"people": rows})
-    return cached(request, session, build)
+    n = func.count(func.distinct(PersonPosition.article_id))
+    rows = session.execute(select(Person.id, Person.name, Person.scope, n).join(PersonPosition)
+                           .group_by(Person.id).order_by(n.desc(), Person.name).limit(300)).all()
+    return render(request, "people.html", {"people": rows})
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person(request: Request, session: DbSession, person_id: RowId):
-    def build():
-        p = session.get(Person, person_id)
-        if p is None:
-            return _missing(request)
-        return render(request, "person.html", data.person_page(session, p))
-    return cached(request, session, build)
+    p = session.get(Person, person_id)
+    if p is None:
+        return _missing(request)
+    return render(request, "person.html", data.person_page(session, p))
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, session: DbSession, q: str = "", province: str | None = None, document: str | None = None,
            kind: str | None = None, year: int | None = None):
-    def build():
-        res = data.search(session, q, province, document, kind, year) if q.strip() else None
-        chosen = {"province": province, "document": document, "kind": kind, "year": year}
-        return render(request, "search.html", {"q": q, "res": res, "chosen": chosen})
-    return cached(request, session, build)
+    res = data.search(session, q, province, document, kind, year) if q.strip() else None
+    chosen = {"province": province, "document": document, "kind": kind, "year": year}
+    return render(request, "search.html", {"q": q, "res": res, "chosen": chosen})
 
 
 def _missing(request: Request) -> HTMLResponse:

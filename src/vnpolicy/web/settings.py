@@ -31,8 +31,8 @@ class Settings:
     #: Reads (pages, API GETs, feeds) need a token too: for deployments that are not open.
     closed_reads: bool = field(default_factory=lambda: os.environ.get("VNPOLICY_CLOSED_READS", "") not in ("", "0"))
     config: Path = field(default_factory=config_dir)
-    #: Seconds a rendered read is reused while the store has not changed (0: never).
-    cache_seconds: float = 30.0
+    #: Seconds a rendered page may be reused while the store has not changed (0: never).
+    cache_seconds: float = 300.0
     secret: bytes = b""
 
     def __post_init__(self) -> None:

@@ -13,8 +13,6 @@ from ..store.models import (
     Document,
     DocumentMention,
     DocumentRelation,
-    Event,
-    EventDocument,
     EventMeeting,
     Meeting,
     MeetingDocument,
@@ -130,11 +128,10 @@ def person(session: Session, p: Person) -> dict | None:
 
 
 def document_timeline(session: Session, document_id: int) -> list[tuple[str, int]]:
-    """(YYYY-MM, events) for a document, by the event's date else its article's."""
-    when = func.coalesce(Event.date, Article.published)
-    month = func.substr(func.cast(when, Article.text.type), 1, 7)
+    """(YYYY-MM, meetings) for a document: the tracker's meetings (several reports of one
+    meeting count once), by the earliest date any report gives."""
+    month = func.substr(func.cast(Meeting.date, Article.text.type), 1, 7)
     rows = session.execute(
-        select(month, func.count()).select_from(EventDocument).join(Event, Event.id == EventDocument.event_id)
-        .join(Article, Article.id == Event.article_id)
-        .where(EventDocument.document_id == document_id, when.is_not(None)).group_by(month).order_by(month))
+        select(month, func.count()).select_from(MeetingDocument).join(Meeting, Meeting.id == MeetingDocument.meeting_id)
+        .where(MeetingDocument.document_id == document_id, Meeting.date.is_not(None)).group_by(month).order_by(month))
     return [(m, n) for m, n in rows if m]
