@@ -51,3 +51,13 @@ def dev_db(tmp_path_factory, shared_dir) -> str:
     res = CliRunner().invoke(app, ["ingest", *files, "--db", url])
     assert res.exit_code == 0, res.output
     return url
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``VNPOLICY_TEST_PG_ONLY`` set, run just the tests that use a database (`db_url`):
+    the rest behave the same whichever server stores the data, and already ran on SQLite."""
+    if not os.environ.get("VNPOLICY_TEST_PG_ONLY"):
+        return
+    keep = [i for i in items if "db_url" in getattr(i, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep

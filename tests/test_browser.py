@@ -23,6 +23,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-
         "--disable-background-networking"]
 OUT = Path(os.environ.get("VNPOLICY_TEST_OUTPUT", Path(__file__).parent / "_output")) / "browser"
 
+if not CHROMIUM.exists() and os.environ.get("CI"):
+    pytest.fail("CI must run the browser tests: .ci/run installs chromium (scripts/ci/chromium.sh)",
+                pytrace=False)
 if not CHROMIUM.exists():
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
                 allow_module_level=True)

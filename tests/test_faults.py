@@ -209,6 +209,8 @@ def test_read_only_database_is_a_clear_error(tmp_path, monkeypatch, no_extractio
     assert count(db) == 1
     queried = json.loads(cli("documents", "--db", read_only, "--json").stdout)
     assert len(queried) == 1  # reading still works
+    assert json.loads(cli("check", "--db", read_only, "--json").stdout)["problems"] == []
+    assert not (tmp_path / "file:").exists()  # the URI form is a file name, not a folder to create
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")

@@ -19,7 +19,7 @@ def serve(db: str | None = DB,
           cache: float = typer.Option(300.0, help="Seconds a rendered page may be reused while the store is "
                                                   "unchanged (0: off)."),
           log_level: str = typer.Option("warning", help="uvicorn log level.")):
-    """Serve the web app and the API (``/api/v1``) over the store."""
+    """Serve the web app and the API (/api/v1) over the store."""
     import os
 
     import uvicorn

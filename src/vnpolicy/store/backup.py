@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, make_url
 
-from .db import connect, describe, resolve_url, upgrade
+from .db import connect, describe, resolve_url, sqlite_file, upgrade
 
 __all__ = ["BackupError", "backup", "check", "restore"]
 
@@ -38,9 +38,10 @@ class BackupError(Exception):
 def _sqlite_path(url: URL) -> Path | None:
     if url.get_backend_name() != "sqlite":
         return None
-    if url.database in (None, "", ":memory:"):
+    path = sqlite_file(url)
+    if path is None:
         raise BackupError("an in-memory SQLite database cannot be backed up or restored")
-    return Path(url.database)
+    return path
 
 
 def _sqlite_connect(path: Path, what: str) -> sqlite3.Connection:
@@ -266,7 +267,9 @@ def _store_problems(conn, dialect: str) -> list[str]:
         try:
             conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
         except Exception as exc:  # noqa: BLE001 - reported, not raised: the check goes on
-            problems.append(f"search index: {getattr(exc, 'orig', exc)}")
+            reason = str(getattr(exc, "orig", exc))
+            if "readonly" not in reason:  # the FTS5 check is a write: a read-only store skips it
+                problems.append(f"search index: {reason}")
         conn.rollback()
     missing = conn.execute(text("SELECT count(*) FROM articles a WHERE NOT EXISTS "
                                 "(SELECT 1 FROM search_fts s WHERE s.rowid = a.id * 4)")).scalar()

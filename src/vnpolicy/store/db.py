@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 
 def default_url() -> str:
@@ -29,12 +29,20 @@ def resolve_url(db: str | None = None) -> str:
     return db
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL (also in URI form, ``sqlite:///file:PATH?mode=ro&uri=true``), else None."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    db = url.database or ""
+    if url.query.get("uri") in ("true", "1") and db.startswith("file:"):
+        db = db[len("file:"):]
+    return None if db in ("", ":memory:") or url.query.get("mode") == "memory" else Path(db)
+
+
 def describe(engine: Engine) -> str:
     """The database as a user should see it: the file for SQLite, the URL without password else."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return str(Path(url.database).resolve())
-    return url.render_as_string(hide_password=True)
+    path = sqlite_file(engine.url)
+    return str(path.resolve()) if path else engine.url.render_as_string(hide_password=True)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -54,8 +62,9 @@ def _sqlite_setup(engine: Engine) -> None:
 def connect(db: str | None = None) -> Engine:
     """An engine for ``db`` (see :func:`resolve_url`), creating an SQLite file's folder if needed."""
     url = make_url(resolve_url(db))
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _sqlite_setup(engine)

@@ -237,13 +237,3 @@ def search(session: Session, q: str, province: str | None = None, document: str 
                           for i in doc_ids if i in docs],
             "people": [{"id": i, "name": people[i].name, "scope": people[i].scope} for i in person_ids if i in people],
             "facets": {k: [(v, n) for v, n in c.most_common(12) if v and n] for k, c in facets.items()}}
-
-
-def find_document(session: Session, ref: str) -> Document | None:
-    """A document by id ("123") or key/symbol/alias (first match)."""
-    if ref.isdigit():
-        return session.get(Document, int(ref))
-    found = queries.find_documents(session, ref)
-    return found[0] if found else None
-
-

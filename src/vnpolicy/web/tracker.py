@@ -1,6 +1,10 @@
 """The tracker's answers as the web shows them: coverage matrix, due reviews, relations,
-a person's timeline. Every page and API route asks through this module, which
-delegates to :mod:`vnpolicy.track` and only reshapes (links, colours, months).
+a person's timeline, meetings by month. Every page and API route asks through this module.
+
+The API and the calendar get :mod:`vnpolicy.track`'s complete answers. Pages get bounded
+versions computed here over the tracker's own tables (meetings, implements relations):
+one GROUP BY instead of every meeting with its evidence, co-mentions among the latest
+citing articles, so that a page of a document with thousands of meetings stays fast.
 """
 from __future__ import annotations
 
@@ -22,9 +26,6 @@ from ..store.models import (
 from ..track import calendar, lifecycle
 from ..track import people as track_people
 from ..track import relations as track_relations
-
-STAGE_ORDER = lifecycle.ORDER
-OPEN_STATUSES = ("due", "no report found", "upcoming")
 
 
 def stage_kind(stage: str) -> str:
