@@ -16,4 +16,4 @@ printf '%s\n' "Sáng 4/7/2024, Đảng ủy Quân sự tỉnh Sóc Trăng tổ c
     > "$corpus/plain.txt"
 printf '%s' "<html><body><p>Ngày 24/8, hội nghị sơ kết 5 năm thực hiện Chỉ thị số 24-CT/TW và Nghị định 21/2019/NĐ-CP.</p></body></html>" \
     > "$corpus/page.html"
-exec "$py" fuzz/extract_fuzz.py -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2048 "$corpus"
+exec "$py" fuzz/extract_fuzz.py -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2048 "$corpus"

@@ -111,12 +111,12 @@ def kill_repeatedly(args: list[str], db: Path, n: int, slow, seed: int) -> list[
         start = count(db)
         proc = fork.Process(target=_child, args=(args, slow))
         proc.start()
-        want = start + rng.randint(1, 5)
+        want = start + rng.randint(1, 4)
         deadline = time.monotonic() + 60  # a hang guard, not a timing assertion
         while count(db) < want and proc.is_alive():
             assert time.monotonic() < deadline, "no progress"
             time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.02))
+        time.sleep(rng.uniform(0, 0.015))
         assert proc.is_alive(), "the run finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.join()
@@ -126,7 +126,7 @@ def kill_repeatedly(args: list[str], db: Path, n: int, slow, seed: int) -> list[
 
 
 def test_ingest_killed_twenty_times_then_rerun_stores_each_article_once(tmp_path):
-    n = 200
+    n = 150
     folder = articles(tmp_path / "in", n)
     db = tmp_path / "k.db"
     after = kill_repeatedly(["ingest", str(folder), "--db", str(db)], db, n, _slow_extraction, seed=1)
@@ -153,7 +153,7 @@ def _bulk_folder(folder: Path, n: int) -> Path:
 
 
 def test_load_killed_twenty_times_then_rerun_stores_each_article_once(tmp_path):
-    n = 200
+    n = 150
     folder = _bulk_folder(tmp_path / "bulk", n)
     db = tmp_path / "l.db"
     after = kill_repeatedly(["load", str(folder), "--db", str(db), "--batch", "3"], db, n, _slow_store, seed=2)

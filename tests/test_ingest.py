@@ -269,3 +269,13 @@ def test_html_today_header_is_not_the_publication_date(tmp_path):
     p = tmp_path / "h.html"
     p.write_text(_page("", '<div class="today-date">Thứ ba, 30/11/2021</div>'), encoding="utf-8")
     assert one(p).published is None
+
+
+def test_html_with_control_characters_raw_and_as_references(tmp_path):
+    """lxml refuses control characters in a tree; the reader drops them (found by the atheris fuzzer)."""
+    body = ("Sáng 3/4/2024, Ban Thường vụ Huyện ủy tổ chức hội nghị quán triệt Nghị quyết số 44-NQ/TW "
+            "cho cán bộ chủ chốt của huyện, với nhiều nội dung quan trọng.")
+    page = tmp_path / "ctl.html"
+    page.write_text(f"<html><body><p>{body[:20]}\x0c\x0c&#12;&#x1;{body[20:]}</p></body></html>", encoding="utf-8")
+    (article,) = list(read_path(page))
+    assert "44-NQ/TW" in article.text and "\x0c" not in article.text

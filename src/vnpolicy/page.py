@@ -328,11 +328,14 @@ def _cleaned(tree):
 def _main_text(cleaned, html: str, name: str) -> str:
     """trafilatura on the cleaned tree (which it consumes); its baseline, then plain html2txt,
     on a fresh parse when it finds nothing."""
-    text = trafilatura.extract(cleaned, favor_recall=True, include_comments=False,
-                               include_tables=True, include_images=False, deduplicate=False)
-    if not text:
-        fresh = _cleaned(parse_html(html, name))
-        text = trafilatura.baseline(copy.deepcopy(fresh))[1] or trafilatura.html2txt(fresh)
+    try:
+        text = trafilatura.extract(cleaned, favor_recall=True, include_comments=False,
+                                   include_tables=True, include_images=False, deduplicate=False)
+        if not text:
+            fresh = _cleaned(parse_html(html, name))
+            text = trafilatura.baseline(copy.deepcopy(fresh))[1] or trafilatura.html2txt(fresh)
+    except ValueError as exc:  # lxml refuses text it cannot hold (control characters from entities)
+        raise InputError(f"{name}: HTML text not extractable ({exc})") from None
     return _clean_lines(text or "")
 
 
@@ -341,9 +344,14 @@ _BULKY = re.compile(r"(?is)<script(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style[
 MAX_MARKUP_CHARS = 10_000_000  # a parsed tree takes ~20 times its markup; news pages are far smaller
 
 
+# Characters lxml cannot hold in a tree, raw or as numeric references (&#12;, &#x1;).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+                      "|&#(?:0*(?:[0-8]|1[124-9]|2\\d|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
+
+
 def parse_html(html: str, name: str):
     """The lxml tree of a page; InputError when there is none."""
-    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    html = _NOT_XML.sub(" ", re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:

@@ -5,7 +5,6 @@ from ..record import Article, Record
 from ..text import match_form, normalise
 from . import awards, dates, documents, events, people, places
 
-
 #: Facts are read from this many characters at most (several long articles): beyond it a
 #: "text" is a dump, not an article, and extraction time must stay bounded whatever the input.
 MAX_EXTRACT_CHARS = 100_000

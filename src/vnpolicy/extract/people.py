@@ -332,11 +332,11 @@ class _Doc:
             long_name = surname and s.count(" ", a, b) >= 2
             titled = None
             if prev_word in _NON_NAME_PREV:
-                titled = bool(self.titles_before(p, 0))
+                titled = self.titled(p)
                 if not (titled and prev_word in _ADMIN_PREV):
                     continue  # a street, school or place named after someone
             if not (introduced or long_name):
-                titled = bool(self.titles_before(p, 0)) if titled is None else titled
+                titled = self.titled(p) if titled is None else titled
                 if not titled and not (surname and self.in_name_list(a, b, out)):
                     continue
                 if not surname and (prev_word in _ADMIN_PREV or not self.ends_mention(b)):
@@ -373,7 +373,12 @@ class _Doc:
                     or self.s[b:b + 1] == " " and _STOP.match(self.s, b + 1))
 
     # -- titles --------------------------------------------------------------
-    def titles_before(self, p: int, floor: int) -> list[list[tuple[int, int]]]:
+    def titled(self, p: int) -> bool:
+        """Whether any title is written before ``p``: :meth:`titles_before` stopping at the first
+        (a long list of titled names would otherwise be read back 300 characters per name)."""
+        return bool(self.titles_before(p, 0, first=True))
+
+    def titles_before(self, p: int, floor: int, first: bool = False) -> list[list[tuple[int, int]]]:
         """Titles written before a name (or its rank) that starts at ``p``."""
         s, head = self.s, self.lex.head
         segs = self.segments(self.clause_start(p, max(floor, p - 300)), p)
@@ -393,6 +398,8 @@ class _Doc:
                 if not clean and items:
                     break  # "tại Phủ Chủ tịch, Chủ tịch nước X": not a title of X
                 items.append(("title", h.start(), b))
+                if first:
+                    break
                 if cut != a or not clean:
                     break  # something else precedes this title: the list ends here
             elif cut == a and s.count(" ", a, b) < 8 and _ORG_START.match(s, a, b):
