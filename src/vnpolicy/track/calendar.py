@@ -46,12 +46,13 @@ def _period(r: Review) -> str:
 
 def _found(review: Review, period: str, due: dt.date, meetings) -> tuple | None:
     """The earliest review meeting (id, kind, period, date) that fulfils ``review``."""
-    if not meetings:
-        return None
-    hits = [m for m in meetings if m[2] == period]
-    hits += [m for m in meetings if m[2] is None and m[1] == review.kind and m[3]
-             and abs((m[3] - due).days) <= 366]
-    return min(hits, key=lambda m: (m[3] or dt.date.max, m[0])) if hits else None
+    best = None
+    for m in meetings:
+        if m[2] == period or (m[2] is None and m[1] == review.kind and m[3] and abs((m[3] - due).days) <= 366):
+            key = (m[3] or dt.date.max, m[0])
+            if best is None or key < best[0]:
+                best = (key, m)
+    return best[1] if best else None
 
 
 def _plans(session: Session, doc_ids: set[int]) -> dict[int, tuple]:

@@ -73,14 +73,17 @@ def _meetings(session: Session, doc_ids: list[int], province_ids: list[int] | No
             for mid, kind, period, d, unit, *rest in session.connection().execute(q)]
 
 
+_CHUNK = 5000  # ids per IN list: few round trips, well under SQLite's 32766 bound variables
+
+
 def evidence(session: Session, meeting_ids: list[int], text: bool = True) -> dict[int, list[dict]]:
     """The reports of each meeting: article, dates and the evidence span (with its sentence when
     ``text``), earliest first."""
     out: dict[int, list[dict]] = defaultdict(list)
     sentence = (func.substr(Article.text, Event.start + 1, Event.end - Event.start) if text
                 else Event.start.label("no_text"))
-    for chunk in range(0, len(meeting_ids), 500):
-        ids = meeting_ids[chunk:chunk + 500]
+    for chunk in range(0, len(meeting_ids), _CHUNK):
+        ids = meeting_ids[chunk:chunk + _CHUNK]
         q = (select(EventMeeting.meeting_id, Event.id, Article.ext_id, Article.source, Article.published,
                     Event.date, Event.start, Event.end, sentence)
              .join(Event, Event.id == EventMeeting.event_id).join(Article, Article.id == Event.article_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -20,12 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..store import open_store
 from ..store.models import Article
-from . import tokens, tracker
+from . import guard, tokens, tracker
 from .i18n import LANGS, translator
 from .settings import Settings
 
 HERE = FilePath(__file__).parent
 SESSION_COOKIE = "vnp_editor"
+#: A random value per browser, set with the sign-in form: binds CSRF tokens before sign-in.
+CSRF_COOKIE = "vnp_csrf"
 
 
 def create_app(db_url: str | None = None, settings: Settings | None = None) -> FastAPI:
@@ -45,6 +48,10 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.include_router(feeds.router)
     app.mount("/api/v1", api.create_api(app))
     app.add_middleware(PageCache, engine=engine, settings=settings)
+    # outermost last: headers on every answer (429 and 413 included), then limits before any body is read
+    app.add_middleware(guard.BodyLimit, limit=settings.max_body)
+    app.add_middleware(guard.RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)
+    app.add_middleware(guard.SecurityHeaders)
     return app
 
 
@@ -163,8 +170,19 @@ def editor(request: Request) -> tokens.Token | None:
     return None
 
 
+def csrf_nonce(request: Request) -> str:
+    """This browser's CSRF cookie value, made now (and set by :func:`render`) when it has none."""
+    nonce = getattr(request.state, "csrf_nonce", None) or request.cookies.get(CSRF_COOKIE, "")
+    if not nonce:
+        nonce = request.state.csrf_nonce = secrets.token_hex(16)
+    return nonce
+
+
 def csrf_token(request: Request) -> str:
-    return sign(request.app.state.settings, "csrf:" + request.cookies.get(SESSION_COOKIE, ""))
+    """The token forms carry: an HMAC of the editor cookie and the CSRF cookie, so a page of
+    another site can neither read nor forge it (and the cookies are SameSite=Strict too)."""
+    nonce = getattr(request.state, "csrf_nonce", None) or request.cookies.get(CSRF_COOKIE, "")
+    return sign(request.app.state.settings, f"csrf:{request.cookies.get(SESSION_COOKIE, '')}:{nonce}")
 
 
 def check_csrf(request: Request, token: str) -> None:
@@ -199,6 +217,9 @@ def render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRes
     resp = request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
     if request.query_params.get("lang") in LANGS:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    if nonce := getattr(request.state, "csrf_nonce", None):
+        resp.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
     return resp
 
 

@@ -26,6 +26,11 @@ def _secret(folder: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
 @dataclass
 class Settings:
     #: Reads (pages, API GETs, feeds) need a token too: for deployments that are not open.
@@ -34,6 +39,15 @@ class Settings:
     #: Seconds a rendered page may be reused while the store has not changed (0: never).
     cache_seconds: float = 300.0
     secret: bytes = b""
+    #: Writes (every POST) per second a client address may sustain; 0 turns the limit off.
+    rate_limit: float = field(default_factory=lambda: _env_float("VNPOLICY_RATE_LIMIT", 0.5))
+    #: Writes a client may make at once before the rate applies.
+    rate_burst: int = field(default_factory=lambda: int(_env_float("VNPOLICY_RATE_BURST", 30)))
+    #: Largest request body in bytes (JSON, forms, uploads together); larger ones get 413.
+    max_body: int = field(default_factory=lambda: int(_env_float("VNPOLICY_MAX_BODY", 16 << 20)))
+    #: Let URL ingestion fetch private, loopback and link-local addresses (intranets, tests).
+    allow_private_urls: bool = field(
+        default_factory=lambda: os.environ.get("VNPOLICY_ALLOW_PRIVATE_URLS", "") not in ("", "0"))
 
     def __post_init__(self) -> None:
         self.config = Path(self.config)
