@@ -205,12 +205,18 @@ def test_closed_reads(db_url, tmp_path):
     assert client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
 
 
+def _login_csrf(client: TestClient) -> str:
+    """The sign-in form's CSRF token (it also sets the client's CSRF cookie)."""
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/login").text).group(1)
+
+
 def test_ingest_page_needs_sign_in_and_csrf(empty, settings, db_url):
     r = empty.get("/ingest", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
     _, secret = tokens.create(settings.tokens_file, "editor")
-    assert empty.post("/login", data={"token": "nope"}).status_code == 401
-    r = empty.post("/login", data={"token": secret}, follow_redirects=False)
+    assert empty.post("/login", data={"token": secret}).status_code == 403  # no CSRF token
+    assert empty.post("/login", data={"token": "nope", "csrf": _login_csrf(empty)}).status_code == 401
+    r = empty.post("/login", data={"token": secret, "csrf": _login_csrf(empty)}, follow_redirects=False)
     assert r.status_code == 303
     form = empty.get("/ingest").text
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form).group(1)
@@ -225,7 +231,7 @@ def test_ingest_page_needs_sign_in_and_csrf(empty, settings, db_url):
 
 def test_upload_files_preview(empty, settings):
     _, secret = tokens.create(settings.tokens_file, "editor")
-    empty.post("/login", data={"token": secret})
+    empty.post("/login", data={"token": secret, "csrf": _login_csrf(empty)})
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', empty.get("/ingest").text).group(1)
     r = empty.post("/ingest", data={"csrf": csrf, "action": "preview"},
                    files={"files": ("bai-viet.txt", INVENTED.encode(), "text/plain")})

@@ -18,6 +18,13 @@ def serve(db: str | None = DB,
           closed: bool = typer.Option(False, "--closed", help="Reads need a token too."),
           cache: float = typer.Option(300.0, help="Seconds a rendered page may be reused while the store is "
                                                   "unchanged (0: off)."),
+          rate_limit: float = typer.Option(0.5, help="Writes (POSTs) per second one client address may "
+                                                     "sustain, per worker (0: no limit)."),
+          rate_burst: int = typer.Option(30, help="Writes one client may make at once."),
+          max_body: int = typer.Option(16 << 20, help="Largest request body in bytes (413 beyond)."),
+          allow_private_urls: bool = typer.Option(False, "--allow-private-urls",
+                                                  help="URL ingestion may fetch private, loopback and "
+                                                       "link-local addresses (intranets; off: SSRF guard)."),
           log_level: str = typer.Option("warning", help="uvicorn log level.")):
     """Serve the web app and the API (/api/v1) over the store."""
     import os
@@ -32,6 +39,11 @@ def serve(db: str | None = DB,
     os.environ["VNPOLICY_WEB_CACHE"] = str(cache)
     if closed:
         os.environ["VNPOLICY_CLOSED_READS"] = "1"
+    os.environ["VNPOLICY_RATE_LIMIT"] = str(rate_limit)
+    os.environ["VNPOLICY_RATE_BURST"] = str(rate_burst)
+    os.environ["VNPOLICY_MAX_BODY"] = str(max_body)
+    if allow_private_urls:
+        os.environ["VNPOLICY_ALLOW_PRIVATE_URLS"] = "1"
     err.print(f"vnpolicy: http://{host}:{port}/ (API http://{host}:{port}/api/v1/docs)")
     uvicorn.run("vnpolicy.web.app:from_environment", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level)

@@ -7,10 +7,15 @@ ingested, so a client syncs only changes. Filters follow the CLI's.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
@@ -83,9 +88,24 @@ UpdatedSinceP = Annotated[dt.datetime | None, Query(
     description="Only items changed (their article ingested) at or after this time (UTC).")]
 
 
+def _docs() -> HTMLResponse:
+    """Swagger UI (from its CDN) under a policy of its own: the site's pages allow no script,
+    this page allows the CDN's bundle and exactly its own inline start-up script (by hash)."""
+    page = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="vnpolicy API")
+    body = page.body.decode()
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+                      for m in re.findall(r"<script>(.*?)</script>", body, re.DOTALL))
+    cdn = "https://cdn.jsdelivr.net"
+    csp = (f"default-src 'self'; script-src {cdn} {hashes}; style-src {cdn} 'unsafe-inline'; "
+           f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
+           f"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    return HTMLResponse(body, headers={"content-security-policy": csp})
+
+
 def create_api(parent: FastAPI) -> FastAPI:
-    api = FastAPI(title="vnpolicy API", version="1", openapi_url="/openapi.json", docs_url="/docs",
+    api = FastAPI(title="vnpolicy API", version="1", openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, dependencies=[Depends(require_reader)])
+    api.add_api_route("/docs", _docs, include_in_schema=False)
     api.state = parent.state  # one engine and settings for the whole app
     router = APIRouter(responses={401: {"description": "A token is required (writes; reads when closed)."},
                                   404: {"description": "No such item."}})

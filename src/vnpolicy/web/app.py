@@ -90,6 +90,7 @@ class PageCache:
         self.app, self.engine, self.ttl, self.size = app, engine, settings.cache_seconds, size
         self.enabled = settings.cache_seconds > 0 and not settings.closed_reads
         self._d: OrderedDict = OrderedDict()
+        self._version: tuple | None = None
         self._lock = threading.Lock()
 
     def _key(self, scope) -> tuple | None:
@@ -114,6 +115,9 @@ class PageCache:
         if key is None:
             return await self.app(scope, receive, send)
         with self._lock:
+            if key[-1] != self._version:  # the store changed: pages of older versions can never hit again
+                self._d.clear()
+                self._version = key[-1]
             hit = self._d.get(key)
             if hit and time.monotonic() - hit[0] < self.ttl:
                 self._d.move_to_end(key)
@@ -138,6 +142,8 @@ class PageCache:
         html = any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers)
         if captured.get("status") in (200, 404) and html and not any(k == b"set-cookie" for k, _ in headers):
             with self._lock:
+                if key[-1] != self._version:  # rendered from a store that has changed since
+                    return
                 self._d[key] = (time.monotonic(), captured["status"], headers, b"".join(captured["body"]))
                 self._d.move_to_end(key)
                 while len(self._d) > self.size:
@@ -165,7 +171,7 @@ def editor(request: Request) -> tokens.Token | None:
         return tok
     cookie = request.cookies.get(SESSION_COOKIE, "")
     ident, _, mac = cookie.partition(".")
-    if ident and hmac.compare_digest(mac, sign(s, "editor:" + ident)):
+    if ident and hmac.compare_digest(mac.encode(), sign(s, "editor:" + ident).encode()):
         return tokens.by_id(s.tokens_file, ident)
     return None
 
@@ -186,7 +192,9 @@ def csrf_token(request: Request) -> str:
 
 
 def check_csrf(request: Request, token: str) -> None:
-    if not hmac.compare_digest(token or "", csrf_token(request)):
+    """403 unless ``token`` is this browser's (compared in constant time, as bytes: any text may come)."""
+    bound = request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE)
+    if not bound or not hmac.compare_digest((token or "").encode(), csrf_token(request).encode()):
         raise HTTPException(403, "CSRF token missing or wrong")
 
 

@@ -12,7 +12,7 @@ import ipaddress
 import socket
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 SCHEMES = ("http", "https")
 MAX_REDIRECTS = 5
@@ -98,8 +98,15 @@ def _handlers(allow_private: bool):
     class Redirects(urllib.request.HTTPRedirectHandler):
         max_redirections = MAX_REDIRECTS
 
+        def http_error_302(self, req, fp, code, msg, headers):
+            if location := headers.get("location") or headers.get("uri"):
+                check_url(urljoin(req.full_url, location))  # scheme first; the address when connected to
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
         def redirect_request(self, req, fp, code, msg, headers, newurl):
-            check_url(newurl)  # the new address is checked again when it is connected to
+            check_url(newurl)
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     return [HTTPHandler(), HTTPSHandler(), Redirects(), urllib.request.HTTPDefaultErrorHandler(),

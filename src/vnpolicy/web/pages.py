@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import tempfile
-import urllib.request
+import unicodedata
 from html import escape
 from pathlib import Path
 
@@ -27,13 +28,14 @@ from ..store.models import (
     Person,
     PersonPosition,
 )
-from . import data, highlight, tilemap, tokens
+from . import data, fetch, highlight, tilemap, tokens
 from .app import (
     SESSION_COOKIE,
     DbSession,
     Reader,
     RowId,
     check_csrf,
+    csrf_nonce,
     csrf_token,
     editor,
     lang_of,
@@ -45,6 +47,7 @@ from .i18n import translator
 router = APIRouter(dependencies=[Reader])
 MAX_UPLOAD = 10 << 20
 URL_TIMEOUT_S = 15
+MAX_URLS = 20
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -192,16 +195,22 @@ def _chart(timeline: list[tuple[str, int]], title: str) -> str:
 
 # ---------------------------------------------------------------- editor: sign-in and ingest
 
+def _login_page(request: Request, error: str | None, status: int = 200) -> HTMLResponse:
+    csrf_nonce(request)  # the sign-in form is bound to this browser's CSRF cookie too
+    return render(request, "login.html", {"error": error, "csrf": csrf_token(request)}, status)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request):
-    return render(request, "login.html", {"error": None})
+    return _login_page(request, None)
 
 
 @router.post("/login")
-def login(request: Request, token: str = Form(...)):
+def login(request: Request, token: str = Form(..., max_length=500), csrf: str = Form("")):
+    check_csrf(request, csrf)
     tok = tokens.check(request.app.state.settings.tokens_file, token.strip())
     if tok is None:
-        return render(request, "login.html", {"error": "token"}, 401)
+        return _login_page(request, "token", 401)
     resp = RedirectResponse("/ingest", status_code=303)
     resp.set_cookie(SESSION_COOKIE, f"{tok.id}.{sign(request.app.state.settings, 'editor:' + tok.id)}",
                     httponly=True, samesite="strict", secure=request.url.scheme == "https")
@@ -227,6 +236,20 @@ def ingest_form(request: Request):
                                            "stored": None, "text": "", "urls": ""})
 
 
+def upload_name(filename: str) -> str:
+    """A name for an uploaded file inside the upload folder, whatever the client sent: the
+    last component of either kind of path, letters, digits, ``.-_`` only, no leading dot,
+    at most 100 characters; the extension (which picks the reader) kept."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", filename))[-1]
+    base = re.sub(r"[^\w.\-]+", "_", base).lstrip(".")
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    ext = ext[:10]
+    stem = stem[:100 - len(ext) - 1].strip("._") or "upload"
+    return f"{stem}.{ext}" if ext else stem
+
+
 def _read_uploads(files: list[UploadFile], errors: list[str]) -> list[RawArticle]:
     out = []
     for f in files:
@@ -236,25 +259,24 @@ def _read_uploads(files: list[UploadFile], errors: list[str]) -> list[RawArticle
         if len(raw) > MAX_UPLOAD:
             errors.append(f"{f.filename}: > {MAX_UPLOAD >> 20} MiB")
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(f.filename).name
+        with tempfile.TemporaryDirectory(prefix="vnpolicy-upload-") as tmp:
+            area = Path(tmp).resolve()
+            path = area / upload_name(f.filename)
+            if path.parent != area:  # cannot happen with upload_name; refuse rather than trust it
+                errors.append(f"{f.filename}: refused name")
+                continue
             path.write_bytes(raw)
             out.extend(readers.read_paths([path], on_error=errors.append))
     return out
 
 
-def _read_urls(urls: str, errors: list[str]) -> list[RawArticle]:
+def _read_urls(urls: str, errors: list[str], allow_private: bool) -> list[RawArticle]:
     out = []
-    for url in (u.strip() for u in urls.splitlines()):
-        if not url:
-            continue
-        if not url.startswith(("http://", "https://")):
-            errors.append(f"{url}: not an http(s) URL")
-            continue
+    for url in [u.strip() for u in urls.splitlines() if u.strip()][:MAX_URLS]:
         try:
-            with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp:
-                html = resp.read(MAX_UPLOAD).decode(resp.headers.get_content_charset() or "utf-8", "replace")
-            out.append(article_from_html(html, url.rstrip("/").rsplit("/", 1)[-1] or "url", url))
+            final, html = fetch.fetch(url, allow_private=allow_private, timeout=URL_TIMEOUT_S,
+                                      max_bytes=MAX_UPLOAD)
+            out.append(article_from_html(html, final.rstrip("/").rsplit("/", 1)[-1] or "url", final))
         except Exception as exc:  # noqa: BLE001 (whatever a fetch raises is reported, not raised)
             errors.append(f"{url}: {exc}")
     return out
@@ -269,7 +291,10 @@ def ingest(request: Request, session: DbSession, csrf: str = Form(""), action: s
     errors: list[str] = []
     stored = None
     if action == "save" and records_json:
-        records = [Record.from_dict(d) for d in json.loads(records_json)]
+        try:
+            records = [Record.from_dict(d) for d in json.loads(records_json)]
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise HTTPException(400, f"records_json is not a list of records: {exc}") from exc
         stored = []
         for r in records:
             stored.append((r.id, ingest_record(session, r)))
@@ -280,7 +305,7 @@ def ingest(request: Request, session: DbSession, csrf: str = Form(""), action: s
             raws.append(readers.article_from_text(text, "web-" + secrets.token_hex(4), title=title or None,
                                                   published=published or None))
         raws += _read_uploads(files or [], errors)
-        raws += _read_urls(urls, errors)
+        raws += _read_urls(urls, errors, request.app.state.settings.allow_private_urls)
         records = [extract(a) for a in raws]
     previews = [{"record": r, "json": json.dumps(r.to_dict(with_text=False), ensure_ascii=False, indent=1),
                  "body": highlight.render(r.text, highlight.facts(r))} for r in records]

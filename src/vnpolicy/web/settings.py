@@ -38,7 +38,7 @@ class Settings:
     config: Path = field(default_factory=config_dir)
     #: Seconds a rendered page may be reused while the store has not changed (0: never).
     cache_seconds: float = 300.0
-    secret: bytes = b""
+    secret: bytes = field(default=b"", repr=False)
     #: Writes (every POST) per second a client address may sustain; 0 turns the limit off.
     rate_limit: float = field(default_factory=lambda: _env_float("VNPOLICY_RATE_LIMIT", 0.5))
     #: Writes a client may make at once before the rate applies.
