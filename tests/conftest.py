@@ -41,23 +41,21 @@ def db_url(tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def dev_db(tmp_path_factory, shared_dir) -> str:
-    """A SQLite store holding every ../shared/gold/dev article, ingested through the real pipeline."""
+    """A store holding every ../shared/gold/dev article, ingested through the real pipeline
+    (SQLite, or a new database on the ``VNPOLICY_TEST_PG`` server)."""
     from typer.testing import CliRunner
 
     from vnpolicy.cli import app
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('devdb') / 'dev.db'}"
+    base = os.environ.get("VNPOLICY_TEST_PG")
+    if base:
+        from tests.pg import fresh_database
+
+        url = fresh_database(base)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('devdb') / 'dev.db'}"
     files = sorted(str(p) for p in (shared_dir / "gold" / "dev").glob("*.txt"))
     res = CliRunner().invoke(app, ["ingest", *files, "--db", url])
     assert res.exit_code == 0, res.output
     return url
 
-
-def pytest_collection_modifyitems(config, items):
-    """With ``VNPOLICY_TEST_PG_ONLY`` set, run just the tests that use a database (`db_url`):
-    the rest behave the same whichever server stores the data, and already ran on SQLite."""
-    if not os.environ.get("VNPOLICY_TEST_PG_ONLY"):
-        return
-    keep = [i for i in items if "db_url" in getattr(i, "fixturenames", ())]
-    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
-    items[:] = keep

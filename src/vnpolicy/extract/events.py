@@ -40,7 +40,6 @@ _BACKGROUND = re.compile(
 _NUMWORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
              "mười": 10, "mười lăm": 15, "hai mươi": 20, "ba mươi": 30}
 _PERIOD = re.compile(r"(?i)(?<![\w])(\d{1,2}|mười\s+lăm|hai\s+mươi|ba\s+mươi|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(năm|tháng)(?![\w])(?!\s+\d)")
-_SENT = re.compile(r"[^\n.!?]+(?:[.!?](?=\s|$)|\n|$)|[^\n]+")
 
 
 def sentences(m: str) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, load_only
 from ..extract import extract as run_extract
 from ..ingest import article_from_text
 from ..record import EVENT_KINDS
-from ..store import content_hash, ingest_record, queries
+from ..store import content_hash, queries
 from ..store.models import (
     Article,
     Document,
@@ -36,7 +36,7 @@ from ..store.models import (
 )
 from ..text import fold
 from . import data, tracker
-from .app import DbSession, RowId, require_reader, require_writer
+from .app import MAX_ROW_ID, DbSession, RowId, require_reader, require_writer, write_records
 
 MAX_LIMIT = 200
 Kind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
@@ -66,7 +66,7 @@ def _cursor(last_id: int | None) -> str | None:
 
 
 def _after(cursor: str | None) -> int:
-    return int(cursor) if cursor else 0
+    return min(int(cursor), MAX_ROW_ID) if cursor else 0
 
 
 def _page(items: list[dict], rows: list, limit: int) -> Page:
@@ -269,14 +269,13 @@ def create_api(parent: FastAPI) -> FastAPI:
 
     @router.post("/articles", response_model=Stored, status_code=201, tags=["articles"],
               dependencies=[Depends(require_writer)])
-    def store(session: DbSession, body: TextIn):
+    def store(request: Request, session: DbSession, body: TextIn):
         """Extract and store posted text (needs a token: ``Authorization: Bearer …``)."""
         art = article_from_text(body.text, body.id or "posted", title=body.title,
                                 published=body.published.isoformat() if body.published else None,
                                 source=body.source)
         record = run_extract(art)
-        new = ingest_record(session, record)
-        session.commit()
+        [new] = write_records(request, session, [record])
         row = session.scalar(select(Article).where(Article.content_hash == content_hash(record)))
         return Stored(id=row.id, ref=row.ext_id, new=new)
 

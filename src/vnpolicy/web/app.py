@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..store import open_store
@@ -38,6 +39,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.write_lock = threading.Lock()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -58,6 +60,33 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
 def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as session:
         yield session
+
+
+def write_records(request: Request, session: Session, records: list) -> list[bool]:
+    """Store records (True: new) one writer at a time in this process. SQLite cannot turn a
+    reading transaction into a writing one once another writer has committed ("database is
+    locked" at once, whatever the busy timeout), so writers here queue on a lock, and a
+    transaction that still meets another process's write is rolled back and run again
+    (storing is idempotent: an article is known by its content hash)."""
+    from ..store import ingest_record
+
+    out: list[bool] = []
+    with request.app.state.write_lock:
+        for record in records:
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    out.append(ingest_record(session, record))
+                    session.commit()
+                    break
+                except OperationalError as exc:
+                    session.rollback()
+                    if "locked" not in str(exc) or attempt == WRITE_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.05 * 2 ** attempt)
+    return out
+
+
+WRITE_ATTEMPTS = 6
 
 
 def store_version(engine: Engine) -> tuple:
@@ -233,8 +262,10 @@ def render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRes
 
 Reader = Depends(require_reader)
 DbSession = Annotated[Session, Depends(get_session)]
-#: A row id in a URL: bounded to SQL's 64-bit integers.
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+#: The largest row id: ids are portable 32-bit INTEGER columns (PostgreSQL refuses larger values).
+MAX_ROW_ID = 2**31 - 1
+#: A row id in a URL.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def from_environment() -> FastAPI:

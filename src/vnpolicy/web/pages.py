@@ -19,7 +19,6 @@ from ..extract import extract
 from ..page import article_from_html
 from ..record import Article as RawArticle
 from ..record import Record
-from ..store import ingest_record
 from ..store.models import (
     Article,
     Document,
@@ -41,6 +40,7 @@ from .app import (
     lang_of,
     render,
     sign,
+    write_records,
 )
 from .i18n import translator
 
@@ -295,10 +295,7 @@ def ingest(request: Request, session: DbSession, csrf: str = Form(""), action: s
             records = [Record.from_dict(d) for d in json.loads(records_json)]
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise HTTPException(400, f"records_json is not a list of records: {exc}") from exc
-        stored = []
-        for r in records:
-            stored.append((r.id, ingest_record(session, r)))
-        session.commit()
+        stored = list(zip([r.id for r in records], write_records(request, session, records), strict=True))
     else:
         raws: list[RawArticle] = []
         if text.strip():
