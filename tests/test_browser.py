@@ -177,7 +177,7 @@ def test_editor_ingest_preview(server, page):
     page.goto(server["base"] + "/ingest")
     assert page.url.endswith("/login")
     page.get_by_label(re.compile("Mã truy cập|Access token")).fill(server["token"])
-    page.get_by_role("button", name=re.compile("Đăng nhập|sign-in", re.I)).click()
+    page.get_by_role("button", name=re.compile("Đăng nhập|sign-in", re.IGNORECASE)).click()
     page.wait_for_url(re.compile(r"/ingest$"))
     page.get_by_label(re.compile("Dán nội dung|Paste")).fill(
         "Sáng 5/6/2024, Ban Thường vụ Tỉnh ủy Lai Châu tổ chức hội nghị sơ kết 5 năm thực hiện "

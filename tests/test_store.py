@@ -333,3 +333,14 @@ def test_migration_renders_for_postgresql(capsys):
     ddl = capsys.readouterr().out
     assert "CREATE TABLE event_documents" in ddl and "SERIAL" in ddl
     assert "fts5" not in ddl
+
+
+def test_overlong_fields_are_clipped_to_their_columns(session):
+    """A record posted or loaded from elsewhere may carry anything; PostgreSQL would refuse the row."""
+    rec = record_a()
+    rec.events[0].period = "năm " * 100
+    rec.people[0].rank = "Đại tá " * 40
+    assert ingest_record(session, rec)
+    period = session.scalar(select(m.Event.period))
+    assert period == ("năm " * 100)[:30]
+    assert len(session.scalar(select(m.PersonPosition.rank))) == 50

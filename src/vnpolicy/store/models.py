@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -27,6 +27,18 @@ class Base(DeclarativeBase):
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
     })
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fit_lengths(mapper, connection, target) -> None:
+    """Clip text to its column's length: SQLite ignores VARCHAR lengths but PostgreSQL refuses the
+    whole row, and records posted or loaded from elsewhere can carry anything."""
+    for prop in mapper.column_attrs:
+        limit = getattr(prop.columns[0].type, "length", None)
+        value = getattr(target, prop.key, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            setattr(target, prop.key, value[:limit])
 
 
 class Province(Base):

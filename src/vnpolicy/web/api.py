@@ -36,7 +36,14 @@ from ..store.models import (
 )
 from ..text import fold
 from . import data, tracker
-from .app import MAX_ROW_ID, DbSession, RowId, require_reader, require_writer, write_records
+from .app import (
+    MAX_ROW_ID,
+    DbSession,
+    RowId,
+    require_reader,
+    require_writer,
+    write_records,
+)
 
 MAX_LIMIT = 200
 Kind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
