@@ -34,7 +34,8 @@ def test_operation_conforms_to_schema(api_schema, label):
     op = api_schema[path][method]
 
     @given(case=op.as_strategy())
-    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=15, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
     def check(case):
         case.call_and_validate()
 

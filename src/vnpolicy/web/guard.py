@@ -55,6 +55,22 @@ async def _plain(send, status: int, text: str, extra: list[tuple[bytes, bytes]] 
     await send({"type": "http.response.body", "body": body})
 
 
+class NoNul:
+    """422 for a NUL character anywhere in the path or query: no database stores one in text
+    (PostgreSQL refuses the statement), and no name or search term contains one."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "")
+                                        or b"%00" in scope.get("query_string", b"").upper()
+                                        or b"\x00" in scope.get("query_string", b"")):
+            await _plain(send, 422, "NUL characters are not accepted in a URL")
+            return
+        await self.app(scope, receive, send)
+
+
 class TokenBuckets:
     """One bucket per client: ``burst`` requests at once, refilled at ``rate`` per second.
     At most ``size`` clients are remembered (least recently seen dropped: a full bucket)."""
