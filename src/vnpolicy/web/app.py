@@ -51,7 +51,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None) -> F
     app.mount("/api/v1", api.create_api(app))
     app.add_middleware(PageCache, engine=engine, settings=settings)
     # outermost last: headers on every answer (429 and 413 included), then limits before any body is read
-    app.add_middleware(guard.NoNul)
+    app.add_middleware(guard.StripNul)
     app.add_middleware(guard.BodyLimit, limit=settings.max_body)
     app.add_middleware(guard.RateLimit, rate=settings.rate_limit, burst=settings.rate_burst)
     app.add_middleware(guard.SecurityHeaders)

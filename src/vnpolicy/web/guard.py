@@ -3,7 +3,9 @@ on request bodies. Plain ASGI middleware, so they also cover the mounted API and
 page cache's replies, and refuse before a body is read."""
 from __future__ import annotations
 
+
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -55,19 +57,20 @@ async def _plain(send, status: int, text: str, extra: list[tuple[bytes, bytes]] 
     await send({"type": "http.response.body", "body": body})
 
 
-class NoNul:
-    """422 for a NUL character anywhere in the path or query: no database stores one in text
-    (PostgreSQL refuses the statement), and no name or search term contains one."""
+class StripNul:
+    """Drop NUL characters from the path and query before anything reads them: no database
+    stores one in text (PostgreSQL refuses the whole statement), and no name, key or search
+    term contains one."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and ("\x00" in scope.get("path", "")
-                                        or b"%00" in scope.get("query_string", b"").upper()
-                                        or b"\x00" in scope.get("query_string", b"")):
-            await _plain(send, 422, "NUL characters are not accepted in a URL")
-            return
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"")
+            if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+                scope = dict(scope, path=scope["path"].replace("\x00", ""),
+                             query_string=re.sub(rb"%00|\x00", b"", query))
         await self.app(scope, receive, send)
 
 
