@@ -344,3 +344,37 @@ def test_overlong_fields_are_clipped_to_their_columns(session):
     period = session.scalar(select(m.Event.period))
     assert period == ("năm " * 100)[:30]
     assert len(session.scalar(select(m.PersonPosition.rank))) == 50
+
+
+def test_two_writers_on_one_sqlite_file_both_complete(tmp_path):
+    """Two ingests side by side (two engines, as two processes would be): each article's transaction
+    takes the write lock up front (BEGIN IMMEDIATE) and waits, instead of failing with "database is
+    locked" when the other committed between its first read and its first write."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    engines = {tag: open_store(url) for tag in ("x", "y")}  # migrations run here, one at a time
+    errors: list[BaseException] = []
+
+    def writer(tag: str) -> None:
+        engine = engines[tag]
+        try:
+            for i in range(15):
+                rec = record_a(id=f"{tag}-{i}", text=TEXT_A + f" ({tag} {i})")
+                with Session(engine) as s:
+                    assert ingest_record(s, rec)
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in ("x", "y")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    engine = open_store(url)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Article)) == 30
+    engine.dispose()

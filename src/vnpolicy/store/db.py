@@ -45,6 +45,10 @@ def describe(engine: Engine) -> str:
     return str(path.resolve()) if path else engine.url.render_as_string(hide_password=True)
 
 
+#: Execution option of a connection that will write: SQLite begins it with BEGIN IMMEDIATE.
+WRITE = "vnpolicy_write"
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -56,7 +60,9 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # A writer takes the write lock up front: a read transaction that later writes fails at once
+        # ("database is locked") when another process committed in between, whatever the busy timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def connect(db: str | None = None) -> Engine:

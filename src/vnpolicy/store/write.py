@@ -21,6 +21,7 @@ from .. import record as rec
 from ..text import fold, normalise
 from ..track import meetings
 from ..track.relations import find_implements
+from .db import WRITE
 from . import search
 from .models import (Article, Award, Document, DocumentAlias, DocumentMention, DocumentRelation, Event,
                      EventDocument, Person, PersonPosition, Province)
@@ -85,6 +86,7 @@ def _transaction(session: Session) -> Iterator[None]:
             yield
     else:
         with session.begin():
+            session.connection(execution_options={WRITE: True})
             yield
 
 
