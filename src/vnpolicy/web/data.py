@@ -191,8 +191,7 @@ def search(session: Session, q: str, province: str | None = None, document: str 
     the article hits, snippets for the ``shown`` first. Rows are loaded in batches: the
     store's own ``search()`` loads hit by hit, too slow for a page of 200 hits."""
     toks = folded_words(q)
-    # (kind, row id), best first; a query without words finds nothing (and must not reach the index)
-    found = store_search._backend(session).find(session, q, limit) if toks else []
+    found = store_search.matches(session, q, limit)
     art_ids = [i for k, i in found if k == "article"]
     arts: dict[int, dict] = {}
     if art_ids:

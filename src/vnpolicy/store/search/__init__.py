@@ -79,14 +79,19 @@ def snippet(text: str, toks: list[str], width: int = 70) -> str | None:
     return ("…" if a else "") + out + ("…" if b < len(text) else "")
 
 
+def matches(session: Session, query: str, limit: int = 20) -> list[tuple[str, int]]:
+    """(kind, row id) of the best matches first, for callers that load the rows themselves;
+    a query without words finds nothing (and never reaches the index)."""
+    if not folded_words(query):
+        return []
+    return _backend(session).find(session, query, limit)
+
+
 def search(session: Session, query: str, limit: int = 20) -> list[Hit]:
     """Best matches first; every token must occur (as a word) in the item."""
     toks = folded_words(query)
-    if not toks:
-        return []
-    found = _backend(session).find(session, query, limit)
     hits = []
-    for kind, ident in found:
+    for kind, ident in matches(session, query, limit):
         if kind == "article":
             a = session.get(Article, ident)
             hits.append(Hit(kind, a.ext_id, a.title, a.province.name if a.province else None,
