@@ -457,7 +457,7 @@ def extract_mentions(text: str, m: str, published: PartialDate | None) -> list[M
             entry = _unique_central(reg, men, before)
             if entry:
                 _from_entry(men, entry)
-    _share_years(mentions, reg, before)
+    _share_years(mentions, reg)
     _unify_symbols(mentions)
     return [x for x in mentions if x.key]
 
@@ -511,7 +511,7 @@ def _unique_central(reg, men: Mention, before: str | None):
     return reg.resolve(f"{men.number}-{code}/TW", before=before, subject=men.subject)
 
 
-def _share_years(mentions: list[Mention], reg, before: str | None) -> None:
+def _share_years(mentions: list[Mention], reg) -> None:
     """A list item whose year is ambiguous takes the year its siblings resolved to."""
     by_group: dict[int, list[Mention]] = {}
     for men in mentions:

@@ -208,7 +208,7 @@ def _lead(m: str, sents: list[tuple[int, int]], mentions: _Mentions) -> tuple[in
     return strong or weak or docs_only
 
 
-def _review_clauses(m: str, sents, period: str | None, mentions: _Mentions) -> list[Mention]:
+def _review_clauses(m: str, period: str | None, mentions: _Mentions) -> list[Mention]:
     """'Qua 5 năm (triển khai) thực hiện Nghị quyết 24 và Kết luận 31 ...': documents under review."""
     if not period:
         return []
@@ -261,7 +261,7 @@ def extract_events(text: str, m: str, published: PartialDate | None, docs: list[
         if not linked:
             linked = _meeting_sentences(m, sents, seg.kind, lead, mentions)
         if seg.kind in ("so_ket", "tong_ket"):
-            linked = linked + _review_clauses(m, sents, period, mentions)
+            linked = linked + _review_clauses(m, period, mentions)
         keys: list[str] = []
         for x in linked:
             if x.key and x.key not in keys:
